@@ -1,0 +1,9 @@
+import type { ComponentDefinition } from './ComponentDefinition.ts';
+
+/**
+ * Every component that ships with newsrec-lab. Definition modules only declare
+ * schemas and factories; heavy libraries (TensorFlow.js) are imported inside the
+ * factories' modules lazily, so listing and validating stay fast.
+ */
+export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
+];
