@@ -12,13 +12,13 @@ const meanPooling = defineComponent({
 });
 
 describe('Registry', () => {
-  it('returns a registered component by kind and name', () => {
+  it('returns a registered component by kind and name', async () => {
     const registry = new Registry();
     registry.register(meanPooling);
     expect(registry.has('pooling', 'mean')).toBe(true);
     expect(registry.has('userEncoder', 'mean')).toBe(false);
     expect(registry.get('pooling', 'mean')).toBe(meanPooling);
-    expect(registry.create('pooling', { type: 'mean' }, {})).toBe('mean pooling');
+    expect(await registry.create('pooling', { type: 'mean' }, {})).toBe('mean pooling');
     expect(registry.namesOf('pooling')).toEqual(['mean']);
   });
 

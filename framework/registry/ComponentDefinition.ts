@@ -21,7 +21,11 @@ export interface ComponentDefinition<
   readonly name: string;
   readonly description: string;
   readonly settings: Schema;
-  create(settings: Static<Schema>, context: Context): Product;
+  /**
+   * Builds the component. Factories import their implementation (and with it
+   * TensorFlow.js) lazily, so that listing and validating components stays light.
+   */
+  create(settings: Static<Schema>, context: Context): Product | Promise<Product>;
 }
 
 /** Helper that keeps the settings type tied to the schema at the call site. */

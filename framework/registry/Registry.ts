@@ -82,8 +82,12 @@ export class Registry {
   }
 
   /** Builds a component from validated settings (the `type` field selects it). */
-  create<Product>(kind: ComponentKind, settings: { type: string } & Record<string, unknown>, context: unknown): Product {
+  async create<Product>(
+    kind: ComponentKind,
+    settings: { type: string } & Record<string, unknown>,
+    context: unknown,
+  ): Promise<Product> {
     const definition = this.get(kind, settings.type);
-    return definition.create(settings as never, context) as Product;
+    return (await definition.create(settings as never, context)) as Product;
   }
 }
