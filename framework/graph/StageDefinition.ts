@@ -25,3 +25,10 @@ export interface StageDefinition<Schema extends TObject = TObject, Context = unk
 export function isStageDefinition(definition: ComponentDefinition): definition is StageDefinition {
   return definition.kind === 'stage' && 'inputs' in definition && 'outputs' in definition;
 }
+
+/** Helper that keeps a stage's settings type tied to its schema at the call site. */
+export function defineStage<Schema extends TObject, Context, Runner>(
+  definition: StageDefinition<Schema, Context, Runner>,
+): StageDefinition<Schema, Context, Runner> {
+  return definition;
+}

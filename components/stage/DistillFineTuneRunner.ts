@@ -1,0 +1,121 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Static } from '@sinclair/typebox';
+import { join } from 'node:path';
+import type { ClassificationLoss, DistillationLoss, EmbeddingAlignmentLoss } from '../loss/Loss.ts';
+import type { TeacherWeighting } from '../teacherWeighting/TeacherWeighting.ts';
+import { saveRecommender } from '../../framework/model/saveRecommender.ts';
+import { collectFineTuneSamples, epochBatches } from '../../framework/training/clickBatches.ts';
+import { clickForward, clickForwardFromVectors } from '../../framework/training/clickForward.ts';
+import { distillationObjective } from '../../framework/training/distillationObjective.ts';
+import { FrozenVectorCache } from '../../framework/training/FrozenVectorCache.ts';
+import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
+import { trainStep } from '../../framework/training/trainStep.ts';
+import type { distillFineTuneSettings } from './distillFineTune.ts';
+import { capSteps } from './FineTuneRunner.ts';
+import { requireSplit } from './requireSplit.ts';
+
+type Settings = Static<typeof distillFineTuneSettings>;
+
+/**
+ * Stage-2 distillation: the student learns click prediction from M frozen,
+ * fine-tuned teachers. Teacher news vectors are computed once per article and
+ * reused (exact, as the teachers do not change); teacher user vectors and
+ * scores are computed per batch from them.
+ */
+export class DistillFineTuneRunner implements StageRunner {
+  constructor(private readonly settings: Settings) {}
+
+  async run(context: StageContext): Promise<Record<string, StageOutput>> {
+    const { settings } = this;
+    const { registry } = context;
+    const student = (await context.model('student')).clone(`${context.stageName}.model`);
+    student.newsEncoder.setTrainable({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
+    const teachers = await context.models('teachers');
+
+    const split = requireSplit(context, 'train');
+    const samples = await collectFineTuneSamples(split, context.dataset.corpus, context.random.fork('samples'), settings);
+    const totalSteps = capSteps(settings.epochs * Math.ceil(samples.length / settings.batchSize), settings.maxSteps);
+    context.log.info(`${teachers.length} teachers; ${samples.length} samples, ${totalSteps} steps of batch ${settings.batchSize}`);
+
+    const losses = {
+      distillation: await registry.create<DistillationLoss>('loss', settings.distillation, {}),
+      weighting: await registry.create<TeacherWeighting>('teacherWeighting', settings.teacherWeighting, {}),
+      target: await registry.create<ClassificationLoss>('loss', settings.targetLoss, {}),
+    };
+    const alignmentContext = (name: string) => ({
+      teacherSizes: teachers.map((teacher) => teacher.newsEncoder.outputSize),
+      studentSize: student.newsEncoder.outputSize,
+      random: context.random.fork(name),
+    });
+    const newsAlignment = await registry.create<EmbeddingAlignmentLoss>(
+      'loss',
+      settings.embeddingAlignment,
+      alignmentContext('news alignment'),
+    );
+    const userAlignment = await registry.create<EmbeddingAlignmentLoss>(
+      'loss',
+      settings.embeddingAlignment,
+      alignmentContext('user alignment'),
+    );
+    const optimizer = await registry.create<tf.Optimizer>('optimizer', settings.optimizer, {});
+
+    const titles = context.tokens.get(student.tokenizer, 'title', settings.titleLength);
+    const teacherCaches = teachers.map(
+      (teacher) =>
+        new FrozenVectorCache(teacher.newsEncoder, context.tokens.get(teacher.tokenizer, 'title', settings.titleLength)),
+    );
+    const weights = [...student.trainableWeights(), ...newsAlignment.trainableWeights(), ...userAlignment.trainableWeights()];
+    const random = context.random.fork('batches');
+
+    let step = 0;
+    training: for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+      for (const batch of epochBatches(samples, settings.batchSize, random)) {
+        step += 1;
+        const values = trainStep(optimizer, weights, () => {
+          const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;
+          const teacherForwards = teachers.map((teacher, index) =>
+            clickForwardFromVectors(teacher, batch, (rows) => (teacherCaches[index] as FrozenVectorCache).get(rows)),
+          );
+          const studentForward = clickForward(student, titles, batch, true);
+          const flatten = (vectors: tf.Tensor3D) =>
+            tf.reshape(vectors, [batch.size * batch.candidateCount, vectors.shape[2]]) as tf.Tensor2D;
+          return distillationObjective(
+            losses,
+            teacherForwards.map((forward) => forward.scores),
+            studentForward.scores,
+            labels,
+            [
+              {
+                name: 'news',
+                alignment: newsAlignment,
+                teachers: teacherForwards.map((forward) => flatten(forward.candidateVectors)),
+                student: flatten(studentForward.candidateVectors),
+                rowsPerSample: batch.candidateCount,
+              },
+              {
+                name: 'user',
+                alignment: userAlignment,
+                teachers: teacherForwards.map((forward) => forward.users),
+                student: studentForward.users,
+              },
+            ],
+            'beta',
+          );
+        });
+        if (step % settings.logEvery === 0 || step === totalSteps) {
+          context.metrics.logStep(values, step);
+          context.log.info(`epoch ${epoch} step ${step}/${totalSteps} loss ${values.loss?.toFixed(4)}`);
+        }
+        if (step >= totalSteps) break training;
+      }
+    }
+    optimizer.dispose();
+    newsAlignment.dispose();
+    userAlignment.dispose();
+
+    if (settings.save) {
+      await saveRecommender(student, join(context.directory, 'student'));
+    }
+    return { model: { kind: 'model', model: student } };
+  }
+}

@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Static } from '@sinclair/typebox';
+import type { Impression } from '../../framework/data/readBehaviors.ts';
+import { padHistory } from '../../framework/data/padHistory.ts';
+import { MetricAccumulator } from '../../framework/metrics/MetricAccumulator.ts';
+import { countParameters } from '../../framework/model/Module.ts';
+import type { Recommender } from '../../framework/model/Recommender.ts';
+import { historyMask } from '../../framework/training/clickForward.ts';
+import { FrozenVectorCache } from '../../framework/training/FrozenVectorCache.ts';
+import type { MetricValues, StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
+import type { evaluateSettings } from './evaluate.ts';
+import { requireSplit } from './requireSplit.ts';
+
+type Settings = Static<typeof evaluateSettings>;
+
+/**
+ * Evaluates models on a labelled split. Each news article is encoded once per
+ * model; users are encoded per batch of impressions from the cached vectors.
+ */
+export class EvaluateRunner implements StageRunner {
+  constructor(private readonly settings: Settings) {}
+
+  async run(context: StageContext): Promise<Record<string, StageOutput>> {
+    const models = await context.models('models');
+    const results: Record<string, MetricValues> = {};
+    for (const model of models) {
+      const metrics = await this.evaluate(model, context);
+      results[model.label] = metrics;
+      context.metrics.logFinal(prefixKeys(metrics, `${model.label}/`));
+      context.log.info(`${model.label}: ${formatMetrics(metrics)}`);
+    }
+    return { metrics: { kind: 'metrics', metrics: results } };
+  }
+
+  private async evaluate(model: Recommender, context: StageContext): Promise<MetricValues> {
+    const { settings } = this;
+    const split = requireSplit(context, settings.split);
+    const corpus = context.dataset.corpus;
+    const cache = new FrozenVectorCache(model.newsEncoder, context.tokens.get(model.tokenizer, 'title', settings.titleLength));
+    const accumulator = new MetricAccumulator();
+    let encodingSeconds = 0;
+    let encodedNews = 0;
+    let scoringSeconds = 0;
+    const vectorsOf = (rows: ArrayLike<number>) => {
+      const started = performance.now();
+      const before = cache.encodedCount;
+      const vectors = cache.get(rows);
+      encodedNews += cache.encodedCount - before;
+      encodingSeconds += (performance.now() - started) / 1000;
+      return vectors;
+    };
+
+    let pending: Impression[] = [];
+    const flush = () => {
+      const started = performance.now();
+      const scores = scoreImpressions(model, pending, settings.historyLength, corpus, vectorsOf);
+      pending.forEach((impression, index) => {
+        accumulator.add(
+          impression.candidates.map((candidate) => labelOf(candidate.label, impression, split.behaviorsFile)),
+          scores[index] as number[],
+        );
+      });
+      scoringSeconds += (performance.now() - started) / 1000;
+      pending = [];
+    };
+    for await (const impression of split.impressions()) {
+      pending.push(impression);
+      if (pending.length >= settings.batchSize) flush();
+    }
+    if (pending.length > 0) flush();
+
+    const summary = accumulator.result();
+    const impressions = summary.impressions + summary.skipped;
+    return {
+      AUC: summary.auc,
+      MRR: summary.mrr,
+      'nDCG@5': summary.ndcg5,
+      'nDCG@10': summary.ndcg10,
+      impressions: summary.impressions,
+      skipped_impressions: summary.skipped,
+      parameters: countParameters(model),
+      news_encoder_parameters: countParameters(model.newsEncoder),
+      news_per_second: encodingSeconds > 0 ? encodedNews / encodingSeconds : 0,
+      // Scoring time per impression without the time spent encoding news for the first time.
+      scoring_ms_per_impression: impressions > 0 ? ((scoringSeconds - encodingSeconds) * 1000) / impressions : 0,
+    };
+  }
+}
+
+/** Scores of each impression's candidates, in candidate order. */
+function scoreImpressions(
+  model: Recommender,
+  impressions: readonly Impression[],
+  historyLength: number,
+  corpus: StageContext['dataset']['corpus'],
+  vectorsOf: (rows: ArrayLike<number>) => Float32Array,
+): number[][] {
+  const size = model.newsEncoder.outputSize;
+  const count = impressions.length;
+  const maxCandidates = Math.max(...impressions.map((impression) => impression.candidates.length));
+  const histories = new Int32Array(count * historyLength);
+  const candidates = new Int32Array(count * maxCandidates);
+  impressions.forEach((impression, index) => {
+    const padded = padHistory(impression.history, corpus, historyLength);
+    histories.set(padded.news, index * historyLength);
+    const rows = impression.candidates.map((candidate) => corpus.requireIndex(candidate.newsId));
+    // Short impressions repeat their first candidate; the extra scores are dropped below.
+    for (let slot = 0; slot < maxCandidates; slot++) {
+      candidates[index * maxCandidates + slot] = rows[slot] ?? (rows[0] as number);
+    }
+  });
+
+  const scores = tf.tidy(() => {
+    const historyVectors = tf.tensor3d(vectorsOf(histories.map((row) => Math.max(row, 0))), [count, historyLength, size]);
+    const mask = historyMask({ size: count, historyLength, candidateCount: maxCandidates, histories, candidates });
+    const users = model.userEncoder.encode(historyVectors, mask, false);
+    const candidateVectors = tf.tensor3d(vectorsOf(candidates), [count, maxCandidates, size]);
+    return model.score(candidateVectors, users).arraySync() as number[][];
+  });
+  return impressions.map((impression, index) => (scores[index] as number[]).slice(0, impression.candidates.length));
+}
+
+function labelOf(label: 0 | 1 | undefined, impression: Impression, file: string): number {
+  if (label === undefined) {
+    throw new Error(`${file}:${impression.line}: impression ${impression.id} has no labels; evaluate needs a labelled split`);
+  }
+  return label;
+}
+
+function prefixKeys(values: MetricValues, prefix: string): MetricValues {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [prefix + key, value]));
+}
+
+export function formatMetrics(metrics: MetricValues): string {
+  const names = ['AUC', 'MRR', 'nDCG@5', 'nDCG@10'];
+  return names.map((name) => `${name} ${(metrics[name] ?? Number.NaN).toFixed(4)}`).join('  ');
+}

@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Static } from '@sinclair/typebox';
+import { join } from 'node:path';
+import type { ClassificationLoss } from '../loss/Loss.ts';
+import type { Recommender } from '../../framework/model/Recommender.ts';
+import { saveRecommender } from '../../framework/model/saveRecommender.ts';
+import { collectFineTuneSamples, epochBatches } from '../../framework/training/clickBatches.ts';
+import { clickForward } from '../../framework/training/clickForward.ts';
+import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
+import { trainStep } from '../../framework/training/trainStep.ts';
+import { requireSplit } from './requireSplit.ts';
+import type { fineTuneSettings } from './fineTune.ts';
+
+type Settings = Static<typeof fineTuneSettings>;
+
+/** Fine-tunes each input model on click prediction; the outputs keep the input order. */
+export class FineTuneRunner implements StageRunner {
+  constructor(private readonly settings: Settings) {}
+
+  async run(context: StageContext): Promise<Record<string, StageOutput>> {
+    const { settings } = this;
+    const sources = await context.models('models');
+    const split = requireSplit(context, 'train');
+    const samples = await collectFineTuneSamples(split, context.dataset.corpus, context.random.fork('samples'), settings);
+    const stepsPerEpoch = Math.ceil(samples.length / settings.batchSize);
+    const totalSteps = capSteps(settings.epochs * stepsPerEpoch, settings.maxSteps);
+    context.log.info(
+      `${sources.length} model(s); ${samples.length} samples, ${totalSteps} steps of batch ${settings.batchSize} per model`,
+    );
+
+    const tuned: Recommender[] = [];
+    for (const [index, source] of sources.entries()) {
+      const model = source.clone(`${context.stageName}.models[${index}]`);
+      model.newsEncoder.setTrainable({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
+      const loss = await context.registry.create<ClassificationLoss>('loss', settings.loss, {});
+      const optimizer = await context.registry.create<tf.Optimizer>('optimizer', settings.optimizer, {});
+      const titles = context.tokens.get(model.tokenizer, 'title', settings.titleLength);
+      const weights = model.trainableWeights();
+      const prefix = sources.length > 1 ? `model_${index + 1}/` : '';
+      const random = context.random.fork(`model ${index}`);
+
+      let step = 0;
+      training: for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+        for (const batch of epochBatches(samples, settings.batchSize, random)) {
+          step += 1;
+          const values = trainStep(optimizer, weights, () => {
+            const forward = clickForward(model, titles, batch, true);
+            const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;
+            return { total: loss.compute(forward.scores, labels), parts: {} };
+          });
+          if (step % settings.logEvery === 0 || step === totalSteps) {
+            context.metrics.logStep(prefixKeys(values, prefix), step);
+            context.log.info(`${prefix}epoch ${epoch} step ${step}/${totalSteps} loss ${values.loss?.toFixed(4)}`);
+          }
+          if (step >= totalSteps) break training;
+        }
+      }
+      optimizer.dispose();
+      if (settings.save) {
+        await saveRecommender(model, join(context.directory, `model-${index + 1}`));
+      }
+      tuned.push(model);
+    }
+    return { models: { kind: 'models', models: tuned } };
+  }
+}
+
+/** Total steps after applying maxSteps (0 means no cap). */
+export function capSteps(steps: number, maxSteps: number): number {
+  return maxSteps > 0 ? Math.min(steps, maxSteps) : steps;
+}
+
+export function prefixKeys(values: Record<string, number>, prefix: string): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [prefix + key, value]));
+}

@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Static } from '@sinclair/typebox';
+import type { ClassificationLoss } from '../loss/Loss.ts';
+import type { Recommender } from '../../framework/model/Recommender.ts';
+import { saveRecommender } from '../../framework/model/saveRecommender.ts';
+import { contrastiveBatches } from '../../framework/training/contrastiveBatches.ts';
+import { contrastiveForward } from '../../framework/training/contrastiveForward.ts';
+import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
+import { trainStep } from '../../framework/training/trainStep.ts';
+import type { postTrainSettings } from './postTrain.ts';
+import { join } from 'node:path';
+
+type Settings = Static<typeof postTrainSettings>;
+
+/**
+ * Domain-specific post-training of one model with the title/body InfoNCE task.
+ * Training stops at the last snapshot: step after + count * every.
+ */
+export class PostTrainRunner implements StageRunner {
+  constructor(private readonly settings: Settings) {}
+
+  async run(context: StageContext): Promise<Record<string, StageOutput>> {
+    const { settings } = this;
+    const source = await context.model('model');
+    const model = source.clone(`${context.stageName}.model`);
+    model.newsEncoder.setTrainable({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
+
+    const loss = await context.registry.create<ClassificationLoss>('loss', settings.loss, {});
+    const optimizer = await context.registry.create<tf.Optimizer>('optimizer', settings.optimizer, {});
+    const titles = context.tokens.get(model.tokenizer, 'title', settings.titleLength);
+    const bodies = context.tokens.get(model.tokenizer, 'abstract', settings.bodyLength);
+    const { snapshots: plan } = settings;
+    const totalSteps = plan.after + plan.count * plan.every;
+    context.log.info(
+      `${totalSteps} steps of batch ${settings.batchSize}; snapshots at steps ${snapshotSteps(plan).join(', ')}`,
+    );
+
+    const snapshots: Recommender[] = [];
+    const batches = contrastiveBatches(context.dataset.corpus, {
+      batchSize: settings.batchSize,
+      negatives: settings.negatives,
+      random: context.random,
+    });
+    const weights = model.trainableWeights();
+    for (let step = 1; step <= totalSteps; step++) {
+      const batch = batches.next();
+      const values = trainStep(optimizer, weights, () => {
+        const forward = contrastiveForward(model, titles, bodies, batch, true);
+        const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;
+        const total = loss.compute(forward.scores, labels);
+        return { total, parts: {} };
+      });
+      if (step % settings.logEvery === 0 || step === totalSteps) {
+        context.metrics.logStep(values, step);
+        context.log.info(`step ${step}/${totalSteps} loss ${values.loss?.toFixed(4)}`);
+      }
+      if (step > plan.after && (step - plan.after) % plan.every === 0) {
+        const snapshot = model.clone(`${context.stageName}.snapshots[${snapshots.length}]`);
+        snapshots.push(snapshot);
+        context.log.info(`snapshot ${snapshots.length}/${plan.count} kept at step ${step}`);
+      }
+    }
+    optimizer.dispose();
+
+    if (settings.save) {
+      for (const [index, snapshot] of snapshots.entries()) {
+        await saveRecommender(snapshot, join(context.directory, `snapshot-${index + 1}`));
+      }
+    }
+    const last = snapshots[snapshots.length - 1] as Recommender;
+    model.dispose();
+    return {
+      model: { kind: 'model', model: last },
+      snapshots: { kind: 'models', models: snapshots },
+    };
+  }
+}
+
+function snapshotSteps(plan: Settings['snapshots']): number[] {
+  return Array.from({ length: plan.count }, (_, index) => plan.after + (index + 1) * plan.every);
+}

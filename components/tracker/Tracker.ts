@@ -1,0 +1,26 @@
+/** Final state of a run or stage, with MLflow's names. */
+export type RunStatus = 'FINISHED' | 'FAILED' | 'KILLED';
+
+/** What a tracker learns about a run when it starts. */
+export interface RunInfo {
+  readonly runId: string;
+  readonly recipeName: string;
+  /** Absolute path of the local run directory. */
+  readonly directory: string;
+  /** The resolved recipe, as logged. */
+  readonly recipe: unknown;
+  readonly backend: string;
+}
+
+/**
+ * Receives everything a run records: per-step metrics of each stage, final
+ * metrics, and start and end of stages and of the run.
+ */
+export interface Tracker {
+  start(run: RunInfo): Promise<void>;
+  startStage(stage: string): Promise<void>;
+  logStep(stage: string, values: Readonly<Record<string, number>>, step: number): void;
+  logFinal(stage: string, values: Readonly<Record<string, number>>): void;
+  endStage(stage: string, status: RunStatus, error?: string): Promise<void>;
+  end(status: RunStatus, error?: string): Promise<void>;
+}

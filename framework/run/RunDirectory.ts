@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './writeFileAtomic.ts';
+
+/** Status of a run as kept in `run.json`. */
+export interface RunRecord {
+  runId: string;
+  recipe: string;
+  recipeFile: string;
+  status: 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
+  backend: string;
+  startedAt: string;
+  endedAt?: string;
+  error?: string;
+  stages: Record<string, { status: string; seconds?: number }>;
+}
+
+/**
+ * The local directory of one run: the recipe as written and as resolved,
+ * `run.json` (status, times, backend), `log.txt`, the tracker's metric files,
+ * and each stage's saved models under `stages/<stage>/`.
+ */
+export class RunDirectory {
+  readonly record: RunRecord;
+
+  private constructor(
+    readonly path: string,
+    record: RunRecord,
+  ) {
+    this.record = record;
+  }
+
+  /** Creates `<root>/<recipe name>/<UTC time>-<random suffix>/`. */
+  static create(root: string, recipeName: string, recipeFile: string): RunDirectory {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+    const runId = `${stamp}-${randomBytes(3).toString('hex')}`;
+    const path = join(root, recipeName, runId);
+    mkdirSync(path, { recursive: true });
+    return new RunDirectory(path, {
+      runId,
+      recipe: recipeName,
+      recipeFile,
+      status: 'RUNNING',
+      backend: 'not selected yet',
+      startedAt: new Date().toISOString(),
+      stages: {},
+    });
+  }
+
+  stageDirectory(stage: string): string {
+    const path = join(this.path, 'stages', stage);
+    mkdirSync(path, { recursive: true });
+    return path;
+  }
+
+  writeText(name: string, contents: string): void {
+    writeFileAtomic(join(this.path, name), contents);
+  }
+
+  appendLog(line: string): void {
+    appendFileSync(join(this.path, 'log.txt'), `${line}\n`);
+  }
+
+  saveRecord(): void {
+    this.writeText('run.json', `${JSON.stringify(this.record, null, 2)}\n`);
+  }
+}

@@ -1,0 +1,180 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { MindDataset } from '../../components/dataset/MindDataset.ts';
+import type { Tracker } from '../../components/tracker/Tracker.ts';
+import { buildRecommender } from '../model/buildRecommender.ts';
+import type { Recommender } from '../model/Recommender.ts';
+import { TokenCache } from '../model/TokenCache.ts';
+import { Random } from '../random/Random.ts';
+import type { Registry } from '../registry/Registry.ts';
+import type { LoadedRecipe } from '../spec/Recipe.ts';
+import type { MetricValues, StageContext, StageOutput, StageRunner } from '../training/StageContext.ts';
+import type { Logger } from './Logger.ts';
+import { RunDirectory } from './RunDirectory.ts';
+
+/** What a finished run leaves: its directory and the metrics of its evaluation stages. */
+export interface RunResult {
+  readonly directory: string;
+  readonly metrics: Readonly<Record<string, Readonly<Record<string, MetricValues>>>>;
+}
+
+/**
+ * Runs a loaded recipe: selects the backend, prepares data and tokens, runs the
+ * stages in dependency order, passing each stage the outputs it references,
+ * and records everything in a new run directory and the recipe's tracker.
+ */
+export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLog: Logger): Promise<RunResult> {
+  const { recipe } = loaded;
+  const runDirectory = RunDirectory.create(recipe.outputDirectory, recipe.name, loaded.file);
+  const log = teeLogger(baseLog, runDirectory);
+  runDirectory.writeText('recipe.yaml', loaded.source);
+  runDirectory.writeText('recipe.resolved.json', `${JSON.stringify(recipe, null, 2)}\n`);
+  runDirectory.saveRecord();
+  log.info(`run ${runDirectory.record.runId}: directory ${runDirectory.path}`);
+
+  const recipeDirectory = dirname(loaded.file);
+  const resolvePath = (path: string) => (isAbsolute(path) ? path : resolve(recipeDirectory, path));
+  let tracker: Tracker | undefined;
+  try {
+    const { selectBackend } = await import('../backend/selectBackend.ts');
+    const backend = await selectBackend(recipe.backend);
+    for (const skipped of backend.skipped) {
+      log.info(`backend ${skipped.name} skipped: ${skipped.reason}`);
+    }
+    log.info(`backend: ${backend.name}`);
+    runDirectory.record.backend = backend.name;
+    runDirectory.saveRecord();
+
+    tracker = await registry.create<Tracker>('tracker', recipe.tracker, {});
+    await tracker.start({
+      runId: runDirectory.record.runId,
+      recipeName: recipe.name,
+      directory: runDirectory.path,
+      recipe,
+      backend: backend.name,
+    });
+
+    const dataset = await registry.create<MindDataset>('dataset', recipe.data, { resolvePath, log });
+    const corpus = dataset.corpus;
+    log.info(`data: ${corpus.size} news`);
+    const tokens = new TokenCache({ title: corpus.titles, abstract: corpus.abstracts });
+    const random = new Random(recipe.seed);
+
+    const outputs = new Map<string, Record<string, StageOutput>>();
+    const buildModel = async (name: string, label: string): Promise<Recommender> => {
+      const spec = recipe.models[name];
+      if (spec === undefined) {
+        throw new Error(`model '${name}' is not defined under models:`);
+      }
+      return buildRecommender(label, spec, {
+        registry,
+        random: random.fork(`model:${name}`),
+        log,
+        texts: () => [...corpus.titles, ...corpus.abstracts],
+        resolvePath,
+      });
+    };
+    const resolveReference = async (reference: string, stage: string): Promise<Recommender[]> => {
+      const dot = reference.indexOf('.');
+      if (dot < 0) {
+        return [await buildModel(reference, reference)];
+      }
+      const output = outputs.get(reference.slice(0, dot))?.[reference.slice(dot + 1)];
+      if (output === undefined) {
+        throw new Error(`stage ${stage}: output '${reference}' is not available`);
+      }
+      if (output.kind === 'model') return [output.model];
+      if (output.kind === 'models') return [...output.models];
+      throw new Error(`stage ${stage}: '${reference}' holds metrics, not models`);
+    };
+
+    for (const stage of loaded.stageOrder) {
+      const settings = recipe.stages[stage];
+      if (settings === undefined) continue;
+      await tracker.startStage(stage);
+      runDirectory.record.stages[stage] = { status: 'RUNNING' };
+      runDirectory.saveRecord();
+      log.info(`stage ${stage} (${settings.type}): started`);
+      const started = performance.now();
+      const runner = await registry.create<StageRunner>('stage', settings, {});
+      const stageTracker = tracker;
+      const context: StageContext = {
+        stageName: stage,
+        registry,
+        dataset,
+        tokens,
+        random: random.fork(`stage:${stage}`),
+        log: prefixLogger(log, `${stage}: `),
+        metrics: {
+          logStep: (values, step) => stageTracker.logStep(stage, values, step),
+          logFinal: (values) => stageTracker.logFinal(stage, values),
+        },
+        directory: runDirectory.stageDirectory(stage),
+        resolvePath,
+        async model(field) {
+          const models = await context.models(field);
+          if (models.length !== 1) {
+            throw new Error(`stage ${stage}: ${field} must name one model, it names ${models.length}`);
+          }
+          return models[0] as Recommender;
+        },
+        async models(field) {
+          const value = settings[field];
+          const references = Array.isArray(value) ? (value as string[]) : [value as string];
+          const models: Recommender[] = [];
+          for (const reference of references) {
+            models.push(...(await resolveReference(reference, stage)));
+          }
+          return models;
+        },
+      };
+      const stageOutputs = await runner.run(context);
+      outputs.set(stage, stageOutputs);
+      const seconds = (performance.now() - started) / 1000;
+      runDirectory.record.stages[stage] = { status: 'FINISHED', seconds };
+      runDirectory.saveRecord();
+      await tracker.endStage(stage, 'FINISHED');
+      log.info(`stage ${stage}: finished in ${seconds.toFixed(1)} s`);
+    }
+
+    const metrics: Record<string, Record<string, MetricValues>> = {};
+    for (const [stage, stageOutputs] of outputs) {
+      for (const output of Object.values(stageOutputs)) {
+        if (output.kind === 'metrics') metrics[stage] = { ...output.metrics };
+      }
+    }
+    runDirectory.record.status = 'FINISHED';
+    runDirectory.record.endedAt = new Date().toISOString();
+    runDirectory.saveRecord();
+    await tracker.end('FINISHED');
+    return { directory: runDirectory.path, metrics };
+  } catch (error) {
+    const interrupted = error instanceof Error && error.name === 'AbortError';
+    runDirectory.record.status = interrupted ? 'KILLED' : 'FAILED';
+    runDirectory.record.error = error instanceof Error ? error.message : String(error);
+    runDirectory.record.endedAt = new Date().toISOString();
+    runDirectory.saveRecord();
+    await tracker?.end(runDirectory.record.status, runDirectory.record.error);
+    log.warn(`run ${runDirectory.record.status.toLowerCase()}; what it recorded is in ${runDirectory.path}`);
+    throw error;
+  }
+}
+
+function teeLogger(log: Logger, runDirectory: RunDirectory): Logger {
+  return {
+    info(message) {
+      log.info(message);
+      runDirectory.appendLog(message);
+    },
+    warn(message) {
+      log.warn(message);
+      runDirectory.appendLog(`warning: ${message}`);
+    },
+  };
+}
+
+function prefixLogger(log: Logger, prefix: string): Logger {
+  return {
+    info: (message) => log.info(prefix + message),
+    warn: (message) => log.warn(prefix + message),
+  };
+}

@@ -1,0 +1,46 @@
+import type { MindDataset } from '../../components/dataset/MindDataset.ts';
+import type { Recommender } from '../model/Recommender.ts';
+import type { TokenCache } from '../model/TokenCache.ts';
+import type { Random } from '../random/Random.ts';
+import type { Registry } from '../registry/Registry.ts';
+import type { Logger } from '../run/Logger.ts';
+
+/** Evaluation results of one model: metric name to value, plus counts. */
+export type MetricValues = Record<string, number>;
+
+/** What a stage hands to later stages: one model, a list of models, or metrics per model. */
+export type StageOutput =
+  | { readonly kind: 'model'; readonly model: Recommender }
+  | { readonly kind: 'models'; readonly models: readonly Recommender[] }
+  | { readonly kind: 'metrics'; readonly metrics: Readonly<Record<string, MetricValues>> };
+
+/** Receives a stage's per-step and final metrics (the run's tracker). */
+export interface MetricSink {
+  logStep(values: MetricValues, step: number): void;
+  logFinal(values: MetricValues): void;
+}
+
+/** Everything a stage needs at run time, prepared by the runner. */
+export interface StageContext {
+  readonly stageName: string;
+  readonly registry: Registry;
+  readonly dataset: MindDataset;
+  readonly tokens: TokenCache;
+  /** Seeded per stage, so adding a stage does not change the others' random streams. */
+  readonly random: Random;
+  readonly log: Logger;
+  readonly metrics: MetricSink;
+  /** Directory for this stage's saved models and files. */
+  readonly directory: string;
+  /** The model referenced by an input field (a fresh copy for a name under `models:`). */
+  model(field: string): Promise<Recommender>;
+  /** The models referenced by an input field of kind 'models'. */
+  models(field: string): Promise<Recommender[]>;
+  /** Resolves a path written in the recipe (relative to the recipe file). */
+  resolvePath(path: string): string;
+}
+
+/** A stage built from its settings, ready to run. */
+export interface StageRunner {
+  run(context: StageContext): Promise<Record<string, StageOutput>>;
+}

@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs';
+import type { TokenMatrix } from '../../components/tokenizer/Tokenizer.ts';
+import type { Recommender } from '../model/Recommender.ts';
+import { distinctRows, encodeNewsRows } from './encodeNews.ts';
+
+/**
+ * A batch of click samples as corpus rows: histories [size, historyLength]
+ * left-padded with -1, candidates [size, candidateCount] with the clicked
+ * candidate first when training.
+ */
+export interface ClickBatch {
+  readonly size: number;
+  readonly historyLength: number;
+  readonly candidateCount: number;
+  readonly histories: Int32Array;
+  readonly candidates: Int32Array;
+}
+
+/** Tensors of one forward pass of a recommender over a click batch. */
+export interface ClickForward {
+  /** [size, candidateCount] */
+  readonly scores: tf.Tensor2D;
+  /** Candidate news vectors [size, candidateCount, newsSize]. */
+  readonly candidateVectors: tf.Tensor3D;
+  /** [size, newsSize] */
+  readonly users: tf.Tensor2D;
+}
+
+/** The history mask of a batch: 1 for a real click, 0 for padding. */
+export function historyMask(batch: ClickBatch): tf.Tensor2D {
+  const mask = new Float32Array(batch.histories.length);
+  batch.histories.forEach((row, index) => {
+    mask[index] = row >= 0 ? 1 : 0;
+  });
+  return tf.tensor2d(mask, [batch.size, batch.historyLength]);
+}
+
+/**
+ * Scores a click batch, encoding each distinct news article of the batch once
+ * and gathering its vector for every place it occurs (histories and candidates).
+ * Must run inside tf.tidy or a gradient function.
+ */
+export function clickForward(model: Recommender, titles: TokenMatrix, batch: ClickBatch, training: boolean): ClickForward {
+  const rows = new Int32Array(batch.histories.length + batch.candidates.length);
+  rows.set(batch.histories);
+  rows.set(batch.candidates, batch.histories.length);
+  // Padding (-1) points at any real row; the mask hides it from the user encoder.
+  const firstReal = rows.find((row) => row >= 0) ?? 0;
+  for (let i = 0; i < rows.length; i++) {
+    if ((rows[i] as number) < 0) rows[i] = firstReal;
+  }
+  const { distinct, positions } = distinctRows(rows);
+  const vectors = encodeNewsRows(model.newsEncoder, titles, distinct, training);
+  const size = model.newsEncoder.outputSize;
+
+  const historyPositions = tf.tensor1d(positions.subarray(0, batch.histories.length), 'int32');
+  const candidatePositions = tf.tensor1d(positions.subarray(batch.histories.length), 'int32');
+  const historyVectors = tf.reshape(tf.gather(vectors, historyPositions), [batch.size, batch.historyLength, size]) as tf.Tensor3D;
+  const candidateVectors = tf.reshape(tf.gather(vectors, candidatePositions), [
+    batch.size,
+    batch.candidateCount,
+    size,
+  ]) as tf.Tensor3D;
+  const users = model.userEncoder.encode(historyVectors, historyMask(batch), training);
+  return { scores: model.score(candidateVectors, users), candidateVectors, users };
+}
+
+/**
+ * Scores a click batch from precomputed news vectors (a frozen model): vectors
+ * holds one row per entry of histories followed by one per entry of candidates.
+ */
+export function clickForwardFromVectors(model: Recommender, batch: ClickBatch, vectorsOf: (rows: Int32Array) => Float32Array): ClickForward {
+  const size = model.newsEncoder.outputSize;
+  const historyRows = batch.histories.map((row) => Math.max(row, 0));
+  const historyVectors = tf.tensor3d(vectorsOf(historyRows), [batch.size, batch.historyLength, size]);
+  const candidateVectors = tf.tensor3d(vectorsOf(batch.candidates), [batch.size, batch.candidateCount, size]);
+  const users = model.userEncoder.encode(historyVectors, historyMask(batch), false);
+  return { scores: model.score(candidateVectors, users), candidateVectors, users };
+}
