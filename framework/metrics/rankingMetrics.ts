@@ -74,12 +74,11 @@ function dcg(labels: ArrayLike<number>, scores: ArrayLike<number>, k: number): n
 }
 
 /**
- * Sorts candidate positions from the highest score to the lowest. The MIND
- * script ranks with numpy `argsort(scores)[::-1]`. Numpy sorts arrays of up to
- * 16 elements stably (insertion sort), so the reversal puts the later of two
- * tied candidates first, and this order does the same. NOTE: for longer arrays numpy's
- * order of ties depends on its sort kernel, so MRR and nDCG of tied scores can
- * differ from the script there; AUC is exact either way.
+ * Sorts candidate positions from the highest score to the lowest, the later
+ * of two tied candidates first. That is the MIND script's `argsort(scores)[::-1]`
+ * where numpy sorts stably (arrays of up to 16 elements before numpy's SIMD
+ * sorts). NOTE: with other numpy kernels the script orders ties differently,
+ * so MRR and nDCG of tied scores may differ from its output. AUC is exact.
  */
 function rankByScore(scores: ArrayLike<number>): number[] {
   const positions = Array.from({ length: scores.length }, (_, i) => i);
