@@ -1,6 +1,13 @@
 import type { ComponentDefinition } from './ComponentDefinition.ts';
 import { mindDataset } from '../../components/dataset/mind.ts';
 import { syntheticMindDataset } from '../../components/dataset/syntheticMind.ts';
+import { embeddingAlignmentLoss } from '../../components/loss/embeddingAlignment.ts';
+import { infonceLoss } from '../../components/loss/infonce.ts';
+import { softmaxCrossEntropyLoss } from '../../components/loss/softmaxCrossEntropy.ts';
+import { softTargetLoss } from '../../components/loss/softTarget.ts';
+import { adamOptimizer } from '../../components/optimizer/adam.ts';
+import { lossBasedWeighting } from '../../components/teacherWeighting/lossBased.ts';
+import { uniformWeighting } from '../../components/teacherWeighting/uniform.ts';
 import { distillFineTuneStage } from '../../components/stage/distillFineTune.ts';
 import { distillPostTrainStage } from '../../components/stage/distillPostTrain.ts';
 import { evaluateStage } from '../../components/stage/evaluate.ts';
@@ -16,6 +23,13 @@ import { localTracker } from '../../components/tracker/local.ts';
 export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
   mindDataset,
   syntheticMindDataset,
+  infonceLoss,
+  softmaxCrossEntropyLoss,
+  softTargetLoss,
+  embeddingAlignmentLoss,
+  lossBasedWeighting,
+  uniformWeighting,
+  adamOptimizer,
   postTrainStage,
   distillPostTrainStage,
   fineTuneStage,
