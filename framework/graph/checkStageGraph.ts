@@ -119,7 +119,7 @@ function checkInputs(
       if (expected === 'model') {
         context.issues.push({
           path,
-          message: `expects one model, got a list of ${value.length} references`,
+          message: `expects one model, got a list of ${value.length} reference${value.length === 1 ? '' : 's'}`,
           anchor: 'value',
         });
         continue;

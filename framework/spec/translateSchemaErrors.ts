@@ -33,7 +33,10 @@ export function translateSchemaErrors(
 }
 
 function withoutEchoes(errors: readonly ErrorObject[]): ErrorObject[] {
-  const kept = errors.filter((error) => error.keyword !== 'if');
+  // Errors inside propertyNames carry `propertyName`; the propertyNames error itself names the key.
+  const kept = errors.filter(
+    (error) => error.keyword !== 'if' && (error.keyword === 'propertyNames' || error.propertyName === undefined),
+  );
 
   // For each anyOf/oneOf that failed, keep the errors of a branch whose type
   // matched (they point deeper into the value and are more precise); when no
