@@ -1,4 +1,12 @@
 import type { ComponentDefinition } from './ComponentDefinition.ts';
+import { bert } from '../../components/backbone/bert.ts';
+import { dotClickPredictor } from '../../components/clickPredictor/dot.ts';
+import { plmNewsEncoder } from '../../components/newsEncoder/plm.ts';
+import { additiveAttentionPooling } from '../../components/pooling/additiveAttention.ts';
+import { clsPooling } from '../../components/pooling/cls.ts';
+import { meanPooling } from '../../components/pooling/mean.ts';
+import { wordPiece } from '../../components/tokenizer/wordpiece.ts';
+import { additiveAttentionUserEncoder } from '../../components/userEncoder/additiveAttention.ts';
 import { mindDataset } from '../../components/dataset/mind.ts';
 import { syntheticMindDataset } from '../../components/dataset/syntheticMind.ts';
 import { embeddingAlignmentLoss } from '../../components/loss/embeddingAlignment.ts';
@@ -21,6 +29,14 @@ import { localTracker } from '../../components/tracker/local.ts';
  * factories' modules lazily, so listing and validating stay fast.
  */
 export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
+  wordPiece,
+  bert,
+  additiveAttentionPooling,
+  clsPooling,
+  meanPooling,
+  plmNewsEncoder,
+  additiveAttentionUserEncoder,
+  dotClickPredictor,
   mindDataset,
   syntheticMindDataset,
   infonceLoss,
