@@ -34,7 +34,7 @@ describe.each(TEST_BACKENDS)('embedding gather gradient on %s', (backend) => {
     const ids = tf.tensor2d([[2, 0], [2, 2]], [2, 2], 'int32');
     const outputWeights = tf.tensor3d([[[1, 10], [2, 20]], [[3, 30], [4, 40]]]);
     const gradient = tf.grad((embeddings: tf.Tensor) => tf.sum(tf.mul(tf.gather(embeddings, ids), outputWeights)))(table);
-    // Row 0: the weights at [0][1]; row 2: the weights at [0][0] + [1][0] + [1][1].
+    // Row 0 gets the weights at [0][1]. Row 2 gets the sum of the weights at [0][0], [1][0] and [1][1].
     expect(gradient.arraySync()).toEqual([
       [2, 20],
       [0, 0],

