@@ -6,6 +6,7 @@
 # Idempotent: does nothing when the pinned version is already installed.
 set -euo pipefail
 
+# 3.18.0 requires mlflow-tracing 3.18.0, which PyPI did not serve when this was pinned.
 MLFLOW_VERSION="3.17.2"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
