@@ -11,6 +11,8 @@ Commands:
   validate RECIPE.yaml...    Check recipes without running them (exit code 2 on errors)
   components [--json]        List the registered components and their settings
   schema [--out FILE]        Print the JSON Schema of recipes
+  runs [DIR]                 List local runs with status and key metrics
+  sync RUN_DIR               Upload a local run to an MLflow server
 
 Run 'experiment COMMAND --help' for the options of a command.
 `;
@@ -24,6 +26,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validateCommand.ts')).validateCommand,
   components: async () => (await import('./componentsCommand.ts')).componentsCommand,
   schema: async () => (await import('./schemaCommand.ts')).schemaCommand,
+  runs: async () => (await import('./runsCommand.ts')).runsCommand,
+  sync: async () => (await import('./syncCommand.ts')).syncCommand,
 };
 
 /**
