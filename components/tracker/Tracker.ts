@@ -1,3 +1,5 @@
+import type { Logger } from '../../framework/run/Logger.ts';
+
 /** Final state of a run or stage, with MLflow's names. */
 export type RunStatus = 'FINISHED' | 'FAILED' | 'KILLED';
 
@@ -5,6 +7,8 @@ export type RunStatus = 'FINISHED' | 'FAILED' | 'KILLED';
 export interface RunInfo {
   readonly runId: string;
   readonly recipeName: string;
+  /** Absolute path of the recipe file. */
+  readonly recipeFile: string;
   /** Absolute path of the local run directory. */
   readonly directory: string;
   /** The resolved recipe, as logged. */
@@ -12,9 +16,17 @@ export interface RunInfo {
   readonly backend: string;
 }
 
+/** What a tracker factory receives besides its settings. */
+export interface TrackerContext {
+  readonly log: Logger;
+}
+
 /**
  * Receives everything a run records: per-step metrics of each stage, final
- * metrics, and start and end of stages and of the run.
+ * metrics, and start and end of stages and of the run. `logStep` and
+ * `logFinal` are called on the training path and must not wait for I/O
+ * beyond a local append. `end` may take a while: remote trackers finish their
+ * uploads there.
  */
 export interface Tracker {
   start(run: RunInfo): Promise<void>;

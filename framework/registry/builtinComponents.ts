@@ -22,6 +22,7 @@ import { evaluateStage } from '../../components/stage/evaluate.ts';
 import { fineTuneStage } from '../../components/stage/fineTune.ts';
 import { postTrainStage } from '../../components/stage/postTrain.ts';
 import { localTracker } from '../../components/tracker/local.ts';
+import { mlflowTracker } from '../../components/tracker/mlflow.ts';
 
 /**
  * Every component that ships with newsrec-lab. Definition modules only declare
@@ -52,4 +53,5 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
   distillFineTuneStage,
   evaluateStage,
   localTracker,
+  mlflowTracker,
 ];

@@ -1,11 +1,12 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { MindDataset } from '../../components/dataset/MindDataset.ts';
-import type { Tracker } from '../../components/tracker/Tracker.ts';
+import type { Tracker, TrackerContext } from '../../components/tracker/Tracker.ts';
 import { buildRecommender } from '../model/buildRecommender.ts';
 import type { Recommender } from '../model/Recommender.ts';
 import { TokenCache } from '../model/TokenCache.ts';
 import { Random } from '../random/Random.ts';
 import type { Registry } from '../registry/Registry.ts';
+import { onInterrupt } from '../tracking/onInterrupt.ts';
 import type { LoadedRecipe } from '../spec/Recipe.ts';
 import type { MetricValues, StageContext, StageOutput, StageRunner } from '../training/StageContext.ts';
 import type { Logger } from './Logger.ts';
@@ -34,6 +35,15 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
   const recipeDirectory = dirname(loaded.file);
   const resolvePath = (path: string) => (isAbsolute(path) ? path : resolve(recipeDirectory, path));
   let tracker: Tracker | undefined;
+  let currentStage: string | undefined;
+  // Ctrl-C: record the run as KILLED locally and in the tracker before the process exits.
+  const removeInterruptHandler = onInterrupt(async (signal) => {
+    const error = `interrupted by ${signal}`;
+    Object.assign(runDirectory.record, { status: 'KILLED', error, endedAt: new Date().toISOString() });
+    runDirectory.saveRecord();
+    if (currentStage !== undefined) await tracker?.endStage(currentStage, 'KILLED', error);
+    await tracker?.end('KILLED', error);
+  });
   try {
     const { selectBackend } = await import('../backend/selectBackend.ts');
     const backend = await selectBackend(recipe.backend);
@@ -44,10 +54,12 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
     runDirectory.record.backend = backend.name;
     runDirectory.saveRecord();
 
-    tracker = await registry.create<Tracker>('tracker', recipe.tracker, {});
+    const trackerContext: TrackerContext = { log };
+    tracker = await registry.create<Tracker>('tracker', recipe.tracker, trackerContext);
     await tracker.start({
       runId: runDirectory.record.runId,
       recipeName: recipe.name,
+      recipeFile: loaded.file,
       directory: runDirectory.path,
       recipe,
       backend: backend.name,
@@ -90,6 +102,7 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
     for (const stage of loaded.stageOrder) {
       const settings = recipe.stages[stage];
       if (settings === undefined) continue;
+      currentStage = stage;
       await tracker.startStage(stage);
       runDirectory.record.stages[stage] = { status: 'RUNNING' };
       runDirectory.saveRecord();
@@ -133,6 +146,7 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
       runDirectory.record.stages[stage] = { status: 'FINISHED', seconds };
       runDirectory.saveRecord();
       await tracker.endStage(stage, 'FINISHED');
+      currentStage = undefined;
       log.info(`stage ${stage}: finished in ${seconds.toFixed(1)} s`);
     }
 
@@ -153,9 +167,14 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
     runDirectory.record.error = error instanceof Error ? error.message : String(error);
     runDirectory.record.endedAt = new Date().toISOString();
     runDirectory.saveRecord();
+    if (currentStage !== undefined) {
+      await tracker?.endStage(currentStage, runDirectory.record.status, runDirectory.record.error);
+    }
     await tracker?.end(runDirectory.record.status, runDirectory.record.error);
     log.warn(`run ${runDirectory.record.status.toLowerCase()}; what it recorded is in ${runDirectory.path}`);
     throw error;
+  } finally {
+    removeInterruptHandler();
   }
 }
 
