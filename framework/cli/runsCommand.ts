@@ -16,7 +16,7 @@ Example:
   experiment runs runs/quickstart
 `;
 
-/** Metrics shown in the table when a run has them, in this order; the others are left out. */
+/** Metrics that the table shows when a run has them; `--json` lists all. */
 const KEY_METRICS = ['auc', 'mrr', 'ndcg@5', 'ndcg@10'];
 
 /** `experiment runs`: lists local run directories. */

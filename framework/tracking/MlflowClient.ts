@@ -351,9 +351,10 @@ function networkErrorCode(error: unknown): string | undefined {
 }
 
 function describeNetworkError(error: unknown): string {
-  const code = networkErrorCode(error);
   const message = error instanceof Error ? error.message : String(error);
-  return code === undefined ? message : `${message} (${code})`;
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  const detail = networkErrorCode(error) ?? (cause instanceof Error ? cause.message : undefined);
+  return detail === undefined ? message : `${message} (${detail})`;
 }
 
 /** True when a failed create certainly did not reach the server, so sending it again cannot duplicate it. */

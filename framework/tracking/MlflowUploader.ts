@@ -105,7 +105,7 @@ export class MlflowUploader {
       );
     }
 
-    const points = await this.uploadStepMetrics(stageRuns, parent);
+    const points = await this.uploadStepMetrics(stageRuns, runEnded ? parent : undefined);
 
     const finalMetrics = (this.readJson('metrics.json') ?? {}) as Record<string, Record<string, number | string>>;
     for (const stage of record.stages) {
@@ -200,8 +200,12 @@ export class MlflowUploader {
   /**
    * Sends the lines of `metrics.jsonl` past the uploaded offset, in batches of
    * at most 1000 points for one run, and moves the offset after each batch.
+   * The run may start a stage and log its steps while this pass awaits the
+   * server, so a line of a stage missing from `stageRuns` ends the pass; the
+   * next pass reads the record again. Once the run has ended, such lines go
+   * to `endedParent`.
    */
-  private async uploadStepMetrics(stageRuns: ReadonlyMap<string, SyncedRun>, parent: SyncedRun): Promise<number> {
+  private async uploadStepMetrics(stageRuns: ReadonlyMap<string, SyncedRun>, endedParent: SyncedRun | undefined): Promise<number> {
     const path = join(this.directory, 'metrics.jsonl');
     if (!existsSync(path)) return 0;
     const handle = await open(path, 'r');
@@ -210,15 +214,17 @@ export class MlflowUploader {
       for (;;) {
         const lines = await readCompleteLines(handle, this.progress.metricsOffset);
         if (lines.length === 0) return points;
+        const runOf = (line: MetricLine) => stageRuns.get(line.stage ?? '') ?? endedParent;
         let index = 0;
         while (index < lines.length) {
           const first = lines[index] as MetricLine;
-          const run = stageRuns.get(first.stage ?? '') ?? parent;
+          const run = runOf(first);
+          if (run === undefined) return points;
           const batch: MlflowMetric[] = [];
           let end = first.end;
           while (index < lines.length && batch.length < MLFLOW_LIMITS.metricsPerBatch) {
             const line = lines[index] as MetricLine;
-            if ((stageRuns.get(line.stage ?? '') ?? parent) !== run) break;
+            if (runOf(line) !== run) break;
             if (line.metric !== undefined) batch.push(line.metric);
             end = line.end;
             index++;
