@@ -7,6 +7,7 @@ import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { collectFineTuneSamples, epochBatches } from '../../framework/training/clickBatches.ts';
 import { clickForward, clickForwardFromVectors } from '../../framework/training/clickForward.ts';
 import { distillationObjective } from '../../framework/training/distillationObjective.ts';
+import { createRowEncoder } from '../../framework/training/encodeNews.ts';
 import { FrozenVectorCache } from '../../framework/training/FrozenVectorCache.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
@@ -59,11 +60,12 @@ export class DistillFineTuneRunner implements StageRunner {
     );
     const optimizer = await registry.create<tf.Optimizer>('optimizer', settings.optimizer, {});
 
-    const titles = context.tokens.get(student.tokenizer, 'title', settings.titleLength);
-    const teacherCaches = teachers.map(
-      (teacher) =>
-        new FrozenVectorCache(teacher.newsEncoder, context.tokens.get(teacher.tokenizer, 'title', settings.titleLength)),
+    const encodeTitles = createRowEncoder(
+      student.newsEncoder,
+      context.tokens.get(student.tokenizer, 'title', settings.titleLength),
+      settings,
     );
+    const teacherCaches = teachers.map((teacher) => context.frozenVectors(teacher, 'title', settings.titleLength));
     const weights = [...student.trainableWeights(), ...newsAlignment.trainableWeights(), ...userAlignment.trainableWeights()];
     const random = context.random.fork('batches');
 
@@ -76,7 +78,7 @@ export class DistillFineTuneRunner implements StageRunner {
           const teacherForwards = teachers.map((teacher, index) =>
             clickForwardFromVectors(teacher, batch, (rows) => (teacherCaches[index] as FrozenVectorCache).get(rows)),
           );
-          const studentForward = clickForward(student, titles, batch, true);
+          const studentForward = clickForward(student, encodeTitles, batch, true);
           const flatten = (vectors: tf.Tensor3D) =>
             tf.reshape(vectors, [batch.size * batch.candidateCount, vectors.shape[2]]) as tf.Tensor2D;
           return distillationObjective(

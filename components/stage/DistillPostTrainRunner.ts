@@ -7,8 +7,7 @@ import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { contrastiveBatches } from '../../framework/training/contrastiveBatches.ts';
 import { contrastiveForward, scoreContrastive } from '../../framework/training/contrastiveForward.ts';
 import { distillationObjective } from '../../framework/training/distillationObjective.ts';
-import { distinctRows } from '../../framework/training/encodeNews.ts';
-import { FrozenVectorCache } from '../../framework/training/FrozenVectorCache.ts';
+import { createRowEncoder, distinctRows } from '../../framework/training/encodeNews.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
 import type { distillPostTrainSettings } from './distillPostTrain.ts';
@@ -43,12 +42,20 @@ export class DistillPostTrainRunner implements StageRunner {
     });
     const optimizer = await registry.create<tf.Optimizer>('optimizer', settings.optimizer, {});
 
-    const studentTitles = context.tokens.get(student.tokenizer, 'title', settings.titleLength);
-    const studentBodies = context.tokens.get(student.tokenizer, 'abstract', settings.bodyLength);
+    const encodeTitles = createRowEncoder(
+      student.newsEncoder,
+      context.tokens.get(student.tokenizer, 'title', settings.titleLength),
+      settings,
+    );
+    const encodeBodies = createRowEncoder(
+      student.newsEncoder,
+      context.tokens.get(student.tokenizer, 'abstract', settings.bodyLength),
+      settings,
+    );
     const teacherCaches = teachers.map((teacher) => ({
       size: teacher.newsEncoder.outputSize,
-      titles: new FrozenVectorCache(teacher.newsEncoder, context.tokens.get(teacher.tokenizer, 'title', settings.titleLength)),
-      bodies: new FrozenVectorCache(teacher.newsEncoder, context.tokens.get(teacher.tokenizer, 'abstract', settings.bodyLength)),
+      titles: context.frozenVectors(teacher, 'title', settings.titleLength),
+      bodies: context.frozenVectors(teacher, 'abstract', settings.bodyLength),
     }));
 
     const batches = contrastiveBatches(context.dataset.corpus, {
@@ -75,7 +82,7 @@ export class DistillPostTrainRunner implements StageRunner {
             batch,
           ),
         );
-        const studentForward = contrastiveForward(student, studentTitles, studentBodies, batch, true);
+        const studentForward = contrastiveForward(encodeTitles, encodeBodies, batch, true);
         return distillationObjective(
           losses,
           teacherForwards.map((forward) => forward.scores),

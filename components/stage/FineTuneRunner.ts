@@ -6,6 +6,7 @@ import type { Recommender } from '../../framework/model/Recommender.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { collectFineTuneSamples, epochBatches } from '../../framework/training/clickBatches.ts';
 import { clickForward } from '../../framework/training/clickForward.ts';
+import { createRowEncoder } from '../../framework/training/encodeNews.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
 import { requireSplit } from './requireSplit.ts';
@@ -34,7 +35,11 @@ export class FineTuneRunner implements StageRunner {
       model.newsEncoder.setTrainable({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
       const loss = await context.registry.create<ClassificationLoss>('loss', settings.loss, {});
       const optimizer = await context.registry.create<tf.Optimizer>('optimizer', settings.optimizer, {});
-      const titles = context.tokens.get(model.tokenizer, 'title', settings.titleLength);
+      const encodeTitles = createRowEncoder(
+        model.newsEncoder,
+        context.tokens.get(model.tokenizer, 'title', settings.titleLength),
+        settings,
+      );
       const weights = model.trainableWeights();
       const prefix = sources.length > 1 ? `model_${index + 1}/` : '';
       const random = context.random.fork(`model ${index}`);
@@ -44,7 +49,7 @@ export class FineTuneRunner implements StageRunner {
         for (const batch of epochBatches(samples, settings.batchSize, random)) {
           step += 1;
           const values = trainStep(optimizer, weights, () => {
-            const forward = clickForward(model, titles, batch, true);
+            const forward = clickForward(model, encodeTitles, batch, true);
             const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;
             return { total: loss.compute(forward.scores, labels), parts: {} };
           });

@@ -5,6 +5,7 @@ import type { Recommender } from '../../framework/model/Recommender.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { contrastiveBatches } from '../../framework/training/contrastiveBatches.ts';
 import { contrastiveForward } from '../../framework/training/contrastiveForward.ts';
+import { createRowEncoder } from '../../framework/training/encodeNews.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
 import type { postTrainSettings } from './postTrain.ts';
@@ -27,8 +28,16 @@ export class PostTrainRunner implements StageRunner {
 
     const loss = await context.registry.create<ClassificationLoss>('loss', settings.loss, {});
     const optimizer = await context.registry.create<tf.Optimizer>('optimizer', settings.optimizer, {});
-    const titles = context.tokens.get(model.tokenizer, 'title', settings.titleLength);
-    const bodies = context.tokens.get(model.tokenizer, 'abstract', settings.bodyLength);
+    const encodeTitles = createRowEncoder(
+      model.newsEncoder,
+      context.tokens.get(model.tokenizer, 'title', settings.titleLength),
+      settings,
+    );
+    const encodeBodies = createRowEncoder(
+      model.newsEncoder,
+      context.tokens.get(model.tokenizer, 'abstract', settings.bodyLength),
+      settings,
+    );
     const { snapshots: plan } = settings;
     const totalSteps = plan.after + plan.count * plan.every;
     context.log.info(
@@ -45,7 +54,7 @@ export class PostTrainRunner implements StageRunner {
     for (let step = 1; step <= totalSteps; step++) {
       const batch = batches.next();
       const values = trainStep(optimizer, weights, () => {
-        const forward = contrastiveForward(model, titles, bodies, batch, true);
+        const forward = contrastiveForward(encodeTitles, encodeBodies, batch, true);
         const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;
         const total = loss.compute(forward.scores, labels);
         return { total, parts: {} };

@@ -16,6 +16,11 @@ export const evaluateSettings = Type.Object({
   }),
   historyLength,
   titleLength,
+  throughputSample: Type.Integer({
+    minimum: 0,
+    default: 256,
+    description: 'Articles encoded (titles, batches of batchSize, no cache) to measure news/s; 0 skips the measurement',
+  }),
 });
 
 export const evaluateStage = defineStage({

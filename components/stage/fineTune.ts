@@ -4,8 +4,10 @@ import type { StageRunner } from '../../framework/training/StageContext.ts';
 import {
   adam,
   batchSize,
+  cacheFrozenLayers,
   epochs,
   historyLength,
+  lengthBucketSize,
   logEvery,
   maxSteps,
   modelsInput,
@@ -27,6 +29,8 @@ export const clickTaskSettings = {
   titleLength,
   logEvery,
   save: saveModels,
+  cacheFrozenLayers,
+  lengthBucketSize,
 };
 
 export const fineTuneSettings = Type.Object({

@@ -3,6 +3,8 @@ import { defineStage } from '../../framework/graph/StageDefinition.ts';
 import type { StageRunner } from '../../framework/training/StageContext.ts';
 import {
   batchSize,
+  cacheFrozenLayers,
+  lengthBucketSize,
   logEvery,
   modelInput,
   adam,
@@ -29,6 +31,8 @@ export const contrastiveTaskSettings = {
   }),
   logEvery,
   save: saveModels,
+  cacheFrozenLayers,
+  lengthBucketSize,
 };
 
 export const postTrainSettings = Type.Object({

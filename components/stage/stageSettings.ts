@@ -56,6 +56,19 @@ export const trainEmbeddings = Type.Boolean({
   description: 'Also train the token, position and type embeddings (the authors freeze them)',
 });
 
+export const cacheFrozenLayers = Type.Boolean({
+  default: true,
+  description:
+    'Run the frozen lower part of the PLM (embeddings and frozen layers) once per article and reuse its output; exact, because frozen layers use no dropout',
+});
+
+export const lengthBucketSize = Type.Integer({
+  minimum: 0,
+  default: 32,
+  description:
+    'Encode the articles of a batch in groups of this many texts of similar length, each cut to its own longest text (0: one group padded to the longest)',
+});
+
 export const historyLength = Type.Integer({
   minimum: 1,
   default: 50,

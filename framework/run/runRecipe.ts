@@ -3,10 +3,11 @@ import type { MindDataset } from '../../components/dataset/MindDataset.ts';
 import type { Tracker, TrackerContext } from '../../components/tracker/Tracker.ts';
 import { buildRecommender } from '../model/buildRecommender.ts';
 import type { Recommender } from '../model/Recommender.ts';
-import { TokenCache } from '../model/TokenCache.ts';
+import { TokenCache, type NewsField } from '../model/TokenCache.ts';
+import { FrozenVectorCache } from '../training/FrozenVectorCache.ts';
 import { Random } from '../random/Random.ts';
 import type { Registry } from '../registry/Registry.ts';
-import { onInterrupt } from '../tracking/onInterrupt.ts';
+import { handleInterrupts } from '../tracking/handleInterrupts.ts';
 import type { LoadedRecipe } from '../spec/Recipe.ts';
 import type { MetricValues, StageContext, StageOutput, StageRunner } from '../training/StageContext.ts';
 import type { Logger } from './Logger.ts';
@@ -36,14 +37,8 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
   const resolvePath = (path: string) => (isAbsolute(path) ? path : resolve(recipeDirectory, path));
   let tracker: Tracker | undefined;
   let currentStage: string | undefined;
-  // Ctrl-C: record the run as KILLED locally and in the tracker before the process exits.
-  const removeInterruptHandler = onInterrupt(async (signal) => {
-    const error = `interrupted by ${signal}`;
-    Object.assign(runDirectory.record, { status: 'KILLED', error, endedAt: new Date().toISOString() });
-    runDirectory.saveRecord();
-    if (currentStage !== undefined) await tracker?.endStage(currentStage, 'KILLED', error);
-    await tracker?.end('KILLED', error);
-  });
+  // Ctrl-C aborts at the next step or stage with an AbortError, which the catch below records as KILLED.
+  const interruption = handleInterrupts();
   try {
     const { selectBackend } = await import('../backend/selectBackend.ts');
     const backend = await selectBackend(recipe.backend);
@@ -72,6 +67,19 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
     const random = new Random(recipe.seed);
 
     const outputs = new Map<string, Record<string, StageOutput>>();
+    // Stage outputs are never trained again (stages train copies), so their vectors can be shared.
+    const vectorCaches = new WeakMap<Recommender, Map<string, FrozenVectorCache>>();
+    const frozenVectors = (model: Recommender, field: NewsField, length: number): FrozenVectorCache => {
+      const byKey = vectorCaches.get(model) ?? new Map<string, FrozenVectorCache>();
+      vectorCaches.set(model, byKey);
+      const key = `${field}:${length}`;
+      let cache = byKey.get(key);
+      if (cache === undefined) {
+        cache = new FrozenVectorCache(model.newsEncoder, tokens.get(model.tokenizer, field, length));
+        byKey.set(key, cache);
+      }
+      return cache;
+    };
     const buildModel = async (name: string, label: string): Promise<Recommender> => {
       const spec = recipe.models[name];
       if (spec === undefined) {
@@ -102,6 +110,7 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
     for (const stage of loaded.stageOrder) {
       const settings = recipe.stages[stage];
       if (settings === undefined) continue;
+      interruption.signal.throwIfAborted();
       currentStage = stage;
       await tracker.startStage(stage);
       runDirectory.record.stages[stage] = { status: 'RUNNING' };
@@ -118,11 +127,15 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
         random: random.fork(`stage:${stage}`),
         log: prefixLogger(log, `${stage}: `),
         metrics: {
-          logStep: (values, step) => stageTracker.logStep(stage, values, step),
+          logStep: (values, step) => {
+            interruption.signal.throwIfAborted();
+            stageTracker.logStep(stage, values, step);
+          },
           logFinal: (values) => stageTracker.logFinal(stage, values),
         },
         directory: runDirectory.stageDirectory(stage),
         resolvePath,
+        frozenVectors,
         async model(field) {
           const models = await context.models(field);
           if (models.length !== 1) {
@@ -166,15 +179,19 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
     runDirectory.record.status = interrupted ? 'KILLED' : 'FAILED';
     runDirectory.record.error = error instanceof Error ? error.message : String(error);
     runDirectory.record.endedAt = new Date().toISOString();
+    if (currentStage !== undefined) {
+      runDirectory.record.stages[currentStage] = { status: runDirectory.record.status };
+    }
     runDirectory.saveRecord();
     if (currentStage !== undefined) {
       await tracker?.endStage(currentStage, runDirectory.record.status, runDirectory.record.error);
     }
     await tracker?.end(runDirectory.record.status, runDirectory.record.error);
     log.warn(`run ${runDirectory.record.status.toLowerCase()}; what it recorded is in ${runDirectory.path}`);
+    if (interrupted) interruption.reraise();
     throw error;
   } finally {
-    removeInterruptHandler();
+    interruption.dispose();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { NewsEncoder } from '../../components/newsEncoder/NewsEncoder.ts';
 import type { TokenMatrix } from '../../components/tokenizer/Tokenizer.ts';
-import { encodeNewsRowsToArray } from './encodeNews.ts';
+import { encodeNewsRowsToArray, realLength } from './encodeNews.ts';
 
 /**
  * News vectors of a model whose weights do not change (a teacher during
@@ -36,6 +36,9 @@ export class FrozenVectorCache {
       }
     }
     if (missing.length > 0) {
+      // Sorted by length, each chunk is cut to a similar length and little padding is encoded.
+      const lengths = new Map(missing.map((row) => [row, realLength(this.matrix, row)]));
+      missing.sort((a, b) => (lengths.get(a) as number) - (lengths.get(b) as number));
       const encoded = encodeNewsRowsToArray(this.encoder, this.matrix, missing, this.chunkSize);
       missing.forEach((row, index) => {
         this.vectors.set(encoded.subarray(index * this.size, (index + 1) * this.size), row * this.size);

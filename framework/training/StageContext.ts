@@ -1,6 +1,7 @@
 import type { MindDataset } from '../../components/dataset/MindDataset.ts';
 import type { Recommender } from '../model/Recommender.ts';
-import type { TokenCache } from '../model/TokenCache.ts';
+import type { NewsField, TokenCache } from '../model/TokenCache.ts';
+import type { FrozenVectorCache } from './FrozenVectorCache.ts';
 import type { Random } from '../random/Random.ts';
 import type { Registry } from '../registry/Registry.ts';
 import type { Logger } from '../run/Logger.ts';
@@ -36,6 +37,11 @@ export interface StageContext {
   model(field: string): Promise<Recommender>;
   /** The models referenced by an input field of kind 'models'. */
   models(field: string): Promise<Recommender[]>;
+  /**
+   * News vectors of a model that no stage trains any more (every stage output),
+   * shared by all stages of the run, so a teacher's vectors are computed once.
+   */
+  frozenVectors(model: Recommender, field: NewsField, length: number): FrozenVectorCache;
   /** Resolves a path written in the recipe (relative to the recipe file). */
   resolvePath(path: string): string;
 }

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TokenMatrix } from '../../components/tokenizer/Tokenizer.ts';
 import type { Recommender } from '../model/Recommender.ts';
-import { distinctRows, encodeNewsRows } from './encodeNews.ts';
+import { distinctRows, type RowEncoder } from './encodeNews.ts';
 
 /**
  * A batch of click samples as corpus rows: histories [size, historyLength]
@@ -40,7 +39,7 @@ export function historyMask(batch: ClickBatch): tf.Tensor2D {
  * and gathering its vector for every place it occurs (histories and candidates).
  * Must run inside tf.tidy or a gradient function.
  */
-export function clickForward(model: Recommender, titles: TokenMatrix, batch: ClickBatch, training: boolean): ClickForward {
+export function clickForward(model: Recommender, encodeTitles: RowEncoder, batch: ClickBatch, training: boolean): ClickForward {
   const rows = new Int32Array(batch.histories.length + batch.candidates.length);
   rows.set(batch.histories);
   rows.set(batch.candidates, batch.histories.length);
@@ -50,7 +49,7 @@ export function clickForward(model: Recommender, titles: TokenMatrix, batch: Cli
     if ((rows[i] as number) < 0) rows[i] = firstReal;
   }
   const { distinct, positions } = distinctRows(rows);
-  const vectors = encodeNewsRows(model.newsEncoder, titles, distinct, training);
+  const vectors = encodeTitles(distinct, training);
   const size = model.newsEncoder.outputSize;
 
   const historyPositions = tf.tensor1d(positions.subarray(0, batch.histories.length), 'int32');

@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TokenMatrix } from '../../components/tokenizer/Tokenizer.ts';
-import type { Recommender } from '../model/Recommender.ts';
-import { distinctRows, encodeNewsRows } from './encodeNews.ts';
+import { distinctRows, type RowEncoder } from './encodeNews.ts';
 
 /**
  * A batch of the title/body task of domain-specific post-training: each anchor
@@ -30,15 +28,14 @@ export interface ContrastiveForward {
 
 /** Runs the title/body task, encoding each distinct title of the batch once. Must run inside tf.tidy or a gradient function. */
 export function contrastiveForward(
-  model: Recommender,
-  titleTokens: TokenMatrix,
-  bodyTokens: TokenMatrix,
+  encodeTitles: RowEncoder,
+  encodeBodies: RowEncoder,
   batch: ContrastiveBatch,
   training: boolean,
 ): ContrastiveForward {
-  const bodies = encodeNewsRows(model.newsEncoder, bodyTokens, Array.from(batch.anchors), training);
+  const bodies = encodeBodies(Array.from(batch.anchors), training);
   const { distinct, positions } = distinctRows(batch.titles);
-  const titleVectors = encodeNewsRows(model.newsEncoder, titleTokens, distinct, training);
+  const titleVectors = encodeTitles(distinct, training);
   return scoreContrastive(bodies, titleVectors, positions, batch);
 }
 

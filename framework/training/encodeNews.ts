@@ -2,6 +2,73 @@ import * as tf from '@tensorflow/tfjs';
 import type { NewsEncoder } from '../../components/newsEncoder/NewsEncoder.ts';
 import type { TokenMatrix } from '../../components/tokenizer/Tokenizer.ts';
 import { selectRows } from '../model/TokenCache.ts';
+import { LowerStateCache } from './LowerStateCache.ts';
+
+/** Encodes corpus rows into news vectors [rows.length, size]. */
+export type RowEncoder = (rows: readonly number[], training: boolean) => tf.Tensor2D;
+
+/** How a row encoder saves work; both options leave the results unchanged up to float rounding. */
+export interface RowEncoderOptions {
+  /** Run the frozen lower part of the backbone once per article and reuse it (frozen layers use no dropout). */
+  readonly cacheFrozenLayers: boolean;
+  /**
+   * Encode rows in groups of this many articles of similar length, each group cut
+   * to its own longest text, so short titles are not padded to the longest of the
+   * batch (0 encodes all rows as one group).
+   */
+  readonly lengthBucketSize: number;
+}
+
+/** A row encoder for one news encoder and token matrix. */
+export function createRowEncoder(encoder: NewsEncoder, matrix: TokenMatrix, options: RowEncoderOptions): RowEncoder {
+  let encodeGroup: RowEncoder = (rows, training) => encodeNewsRows(encoder, matrix, rows, training);
+  if (options.cacheFrozenLayers && encoder.backbone.lowerIsFrozen) {
+    const cache = new LowerStateCache(encoder, matrix);
+    encodeGroup = (rows, training) => cache.encode(rows, training);
+  }
+  if (options.lengthBucketSize <= 0) {
+    return encodeGroup;
+  }
+  return (rows, training) => encodeInLengthBuckets(matrix, rows, options.lengthBucketSize, (group) => encodeGroup(group, training));
+}
+
+/**
+ * Encodes rows sorted by text length in groups of bucketSize, then puts the
+ * vectors back in the order of `rows`. Gradients flow through the reordering.
+ */
+export function encodeInLengthBuckets(
+  matrix: TokenMatrix,
+  rows: readonly number[],
+  bucketSize: number,
+  encodeGroup: (group: readonly number[]) => tf.Tensor2D,
+): tf.Tensor2D {
+  if (rows.length <= bucketSize) {
+    return encodeGroup(rows);
+  }
+  const lengths = rows.map((row) => realLength(matrix, row));
+  const order = rows.map((_, index) => index).sort((a, b) => (lengths[a] as number) - (lengths[b] as number));
+  const positionInSorted = new Int32Array(rows.length);
+  order.forEach((original, sorted) => {
+    positionInSorted[original] = sorted;
+  });
+  return tf.tidy(() => {
+    const groups: tf.Tensor2D[] = [];
+    for (let start = 0; start < order.length; start += bucketSize) {
+      groups.push(encodeGroup(order.slice(start, start + bucketSize).map((index) => rows[index] as number)));
+    }
+    return tf.gather(tf.concat(groups, 0), tf.tensor1d(positionInSorted, 'int32'));
+  });
+}
+
+/** Number of real (unpadded) tokens of one row of a token matrix. */
+export function realLength(matrix: TokenMatrix, row: number): number {
+  const offset = row * matrix.length;
+  let length = 0;
+  for (let position = 0; position < matrix.length; position++) {
+    if (matrix.attentionMask[offset + position] === 1) length = position + 1;
+  }
+  return length;
+}
 
 /** News vectors [rows.length, size] for the given corpus rows of a token matrix. */
 export function encodeNewsRows(
