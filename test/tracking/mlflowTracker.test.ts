@@ -1,4 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -298,6 +300,48 @@ describe('experiment run with the mlflow tracker', () => {
     expect(await main(['runs', localRuns], after.io as never)).toBe(0);
     expect(after.output.stdout).toContain(`synced ${server.url}`);
   }, 180_000);
+});
+
+describe('experiment run interrupted by Ctrl-C', () => {
+  it('records the run as KILLED', async () => {
+    const runsDirectory = join(root, 'interrupted-runs');
+    const file = join(root, 'tiny-interrupted.yaml');
+    const tracker = `{ type: mlflow, trackingUri: '${server.url}', experimentName: interrupt-test, flushIntervalSeconds: 0.2 }`;
+    await writeFile(file, tinyRecipe(runsDirectory, tracker));
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'experiment.js'), 'run', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('post-train: step 2/')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`the run ended before step 2:\n${stdout}\n${stderr}`)));
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+
+    const [runId] = await readdir(join(runsDirectory, 'tiny-recipe'));
+    const directory = join(runsDirectory, 'tiny-recipe', runId as string);
+    expect(JSON.parse(readFileSync(join(directory, 'run.json'), 'utf8')).status).toBe('KILLED');
+    const record = JSON.parse(readFileSync(join(directory, 'tracking.json'), 'utf8'));
+    expect(record.status).toBe('KILLED');
+    // The signal takes effect at the next step or stage start, so either the
+    // stage then running is KILLED or every started stage had finished.
+    const statuses = (record.stages as { name: string; status: string }[]).map((stage) => stage.status);
+    expect(statuses.slice(0, -1).every((status) => status === 'FINISHED')).toBe(true);
+    expect(['FINISHED', 'KILLED']).toContain(statuses.at(-1));
+    const { parent, stages } = await runsOf('interrupt-test');
+    expect(parent.info.status).toBe('KILLED');
+    expect(tagsOf(parent)['newsrec.error']).toBe('interrupted by SIGINT');
+    for (const stage of record.stages as { name: string; status: string }[]) {
+      expect(stages[stage.name]?.info.status).toBe(stage.status);
+    }
+  }, 120_000);
 });
 
 async function captureJson(args: string[]): Promise<string> {
