@@ -340,7 +340,7 @@ interface MetricLine {
  * run may still be writing it. A line that is not valid JSON yields no metric.
  */
 async function readCompleteLines(handle: FileHandle, offset: number): Promise<MetricLine[]> {
-  const buffer = Buffer.alloc(READ_CHUNK_BYTES);
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK_BYTES, offset);
   const lines: MetricLine[] = [];
   let start = 0;
