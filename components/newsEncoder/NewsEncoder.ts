@@ -1,7 +1,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Module } from '../../framework/model/Module.ts';
+import type { NewsInput } from '../../framework/model/NewsFeatures.ts';
 import type { Backbone, Trainability } from '../backbone/Backbone.ts';
 import type { Tokenizer } from '../tokenizer/Tokenizer.ts';
+
+export type { NewsFeatures, NewsField, NewsInput } from '../../framework/model/NewsFeatures.ts';
 
 /** Token ids and masks of a batch of texts, as tensors [batch, length]. */
 export interface TokenBatch {
@@ -9,18 +12,43 @@ export interface TokenBatch {
   readonly attentionMask: tf.Tensor2D;
 }
 
-/** Turns the tokens of news texts into news vectors [batch, outputSize]. */
+/**
+ * Turns news articles into news vectors [rows, outputSize]. An encoder reads
+ * what it needs of each article from `NewsInput.features`: token ids of the
+ * title or abstract (from its tokenizer), category and subcategory ids.
+ */
 export interface NewsEncoder extends Module {
   readonly outputSize: number;
   readonly tokenizer: Tokenizer;
+  encodeNews(input: NewsInput, training: boolean): tf.Tensor2D;
+  /**
+   * Changes which backbone parts train (stage settings `trainableLayers` and
+   * `trainEmbeddings`). Encoders without a backbone leave it out and train all
+   * their weights.
+   */
+  setTrainable?(trainable: Trainability): void;
+  /** Saves weights and tokenizer files to a directory. */
+  save(directory: string): Promise<void>;
+  clone(): NewsEncoder;
+}
+
+/**
+ * A news encoder built on a transformer (PLM-NR, Tiny-NewsRec). Its backbone is
+ * split into a lower and an upper part so that stages can cache the lower
+ * part's output per article while it is frozen.
+ */
+export interface TransformerNewsEncoder extends NewsEncoder {
   /** The transformer inside; its applyLower output can be cached when `backbone.lowerIsFrozen`. */
   readonly backbone: Backbone;
   encode(tokens: TokenBatch, training: boolean): tf.Tensor2D;
   /** encode() from the output of backbone.applyLower: the trainable layers, pooling and projection. */
   encodeFromLower(lowerStates: tf.Tensor3D, attentionMask: tf.Tensor2D, training: boolean): tf.Tensor2D;
-  /** Changes which backbone parts train; the pooling and projection always train. */
   setTrainable(trainable: Trainability): void;
-  /** Saves weights (backbone in Hugging Face layout plus the rest) and tokenizer files to a directory. */
-  save(directory: string): Promise<void>;
-  clone(): NewsEncoder;
+  clone(): TransformerNewsEncoder;
+}
+
+/** Whether an encoder has a backbone whose frozen layers can be cached. */
+export function isTransformerNewsEncoder(encoder: NewsEncoder): encoder is TransformerNewsEncoder {
+  const candidate = encoder as Partial<TransformerNewsEncoder>;
+  return candidate.backbone !== undefined && typeof candidate.encodeFromLower === 'function';
 }

@@ -11,7 +11,8 @@ import type { BertContext } from '../backbone/bert.ts';
 import { linear } from '../backbone/linear.ts';
 import type { Pooling, PoolingContext } from '../pooling/Pooling.ts';
 import type { Tokenizer } from '../tokenizer/Tokenizer.ts';
-import type { NewsEncoder, TokenBatch } from './NewsEncoder.ts';
+import { encodeTokenRows } from './encodeTokenRows.ts';
+import type { NewsInput, TokenBatch, TransformerNewsEncoder } from './NewsEncoder.ts';
 import type { PlmContext, PlmSettings } from './plm.ts';
 
 /** File with the pooling and projection weights, next to the backbone's model.safetensors. */
@@ -22,7 +23,7 @@ function prefixed(prefix: string, weights: NamedWeight[]): NamedWeight[] {
 }
 
 /** Backbone, pooling and a dense layer from the pooled state to the news vector. */
-export class PlmNewsEncoder implements NewsEncoder {
+export class PlmNewsEncoder implements TransformerNewsEncoder {
   readonly outputSize: number;
 
   constructor(
@@ -50,6 +51,10 @@ export class PlmNewsEncoder implements NewsEncoder {
       const states = this.backbone.apply(tokens.inputIds, tokens.attentionMask, training);
       return this.poolAndProject(states, tokens.attentionMask, training);
     });
+  }
+
+  encodeNews(input: NewsInput, training: boolean): tf.Tensor2D {
+    return encodeTokenRows(input, (tokens) => this.encode(tokens, training));
   }
 
   encodeFromLower(lowerStates: tf.Tensor3D, attentionMask: tf.Tensor2D, training: boolean): tf.Tensor2D {

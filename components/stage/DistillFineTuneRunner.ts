@@ -8,6 +8,7 @@ import { collectFineTuneSamples, epochBatches } from '../../framework/training/c
 import { clickForward, clickForwardFromVectors } from '../../framework/training/clickForward.ts';
 import { distillationObjective } from '../../framework/training/distillationObjective.ts';
 import { createRowEncoder } from '../../framework/training/encodeNews.ts';
+import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
 import { FrozenVectorCache } from '../../framework/training/FrozenVectorCache.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
@@ -30,11 +31,12 @@ export class DistillFineTuneRunner implements StageRunner {
     const { settings } = this;
     const { registry } = context;
     const student = (await context.model('student')).clone(`${context.stageName}.model`);
-    student.newsEncoder.setTrainable({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
+    student.newsEncoder.setTrainable?.({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
     const teachers = await context.models('teachers');
 
     const split = requireSplit(context, 'train');
-    const samples = await collectFineTuneSamples(split, context.dataset.corpus, context.random.fork('samples'), settings);
+    const users = await userIndexFor(context, [student, ...teachers]);
+    const samples = await collectFineTuneSamples(split, context.dataset.corpus, context.random.fork('samples'), settings, users);
     const totalSteps = capSteps(settings.epochs * Math.ceil(samples.length / settings.batchSize), settings.maxSteps);
     context.log.info(`${teachers.length} teachers; ${samples.length} samples, ${totalSteps} steps of batch ${settings.batchSize}`);
 
@@ -62,7 +64,7 @@ export class DistillFineTuneRunner implements StageRunner {
 
     const encodeTitles = createRowEncoder(
       student.newsEncoder,
-      context.tokens.get(student.tokenizer, 'title', settings.titleLength),
+      newsSource(context.tokens, student, 'title', settings.titleLength),
       settings,
     );
     const teacherCaches = teachers.map((teacher) => context.frozenVectors(teacher, 'title', settings.titleLength));

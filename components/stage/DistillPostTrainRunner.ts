@@ -8,6 +8,7 @@ import { contrastiveBatches } from '../../framework/training/contrastiveBatches.
 import { contrastiveForward, scoreContrastive } from '../../framework/training/contrastiveForward.ts';
 import { distillationObjective } from '../../framework/training/distillationObjective.ts';
 import { createRowEncoder, distinctRows } from '../../framework/training/encodeNews.ts';
+import { newsSource } from '../../framework/training/newsSource.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
 import type { distillPostTrainSettings } from './distillPostTrain.ts';
@@ -26,7 +27,7 @@ export class DistillPostTrainRunner implements StageRunner {
     const { settings } = this;
     const { registry } = context;
     const student = (await context.model('student')).clone(`${context.stageName}.model`);
-    student.newsEncoder.setTrainable({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
+    student.newsEncoder.setTrainable?.({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
     const teachers = await context.models('teachers');
     context.log.info(`${teachers.length} teachers, ${settings.steps} steps of batch ${settings.batchSize}`);
 
@@ -44,12 +45,12 @@ export class DistillPostTrainRunner implements StageRunner {
 
     const encodeTitles = createRowEncoder(
       student.newsEncoder,
-      context.tokens.get(student.tokenizer, 'title', settings.titleLength),
+      newsSource(context.tokens, student, 'title', settings.titleLength),
       settings,
     );
     const encodeBodies = createRowEncoder(
       student.newsEncoder,
-      context.tokens.get(student.tokenizer, 'abstract', settings.bodyLength),
+      newsSource(context.tokens, student, 'abstract', settings.bodyLength),
       settings,
     );
     const teacherCaches = teachers.map((teacher) => ({

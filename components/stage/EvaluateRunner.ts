@@ -5,8 +5,10 @@ import { padHistory } from '../../framework/data/padHistory.ts';
 import { MetricAccumulator } from '../../framework/metrics/MetricAccumulator.ts';
 import { countParameters } from '../../framework/model/Module.ts';
 import type { Recommender } from '../../framework/model/Recommender.ts';
-import { historyMask } from '../../framework/training/clickForward.ts';
+import type { UserIndex } from '../../framework/model/UserIndex.ts';
+import { encodeUsers } from '../../framework/training/clickForward.ts';
 import { encodeNewsRowsToArray } from '../../framework/training/encodeNews.ts';
+import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
 import type { MetricValues, StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import type { evaluateSettings } from './evaluate.ts';
 import { requireSplit } from './requireSplit.ts';
@@ -37,6 +39,7 @@ export class EvaluateRunner implements StageRunner {
     const split = requireSplit(context, settings.split);
     const corpus = context.dataset.corpus;
     const cache = context.frozenVectors(model, 'title', settings.titleLength);
+    const users = await userIndexFor(context, [model]);
     const accumulator = new MetricAccumulator();
     let encodingSeconds = 0;
     let scoringSeconds = 0;
@@ -50,7 +53,7 @@ export class EvaluateRunner implements StageRunner {
     let pending: Impression[] = [];
     const flush = () => {
       const started = performance.now();
-      const scores = scoreImpressions(model, pending, settings.historyLength, corpus, vectorsOf);
+      const scores = scoreImpressions(model, pending, settings.historyLength, corpus, vectorsOf, users);
       pending.forEach((impression, index) => {
         accumulator.add(
           impression.candidates.map((candidate) => labelOf(candidate.label, impression, split.behaviorsFile)),
@@ -91,7 +94,7 @@ export class EvaluateRunner implements StageRunner {
 function measureNewsPerSecond(model: Recommender, context: StageContext, settings: Settings): number {
   const rows = Array.from({ length: Math.min(settings.throughputSample, context.dataset.corpus.size) }, (_, row) => row);
   if (rows.length === 0) return 0;
-  const titles = context.tokens.get(model.tokenizer, 'title', settings.titleLength);
+  const titles = newsSource(context.tokens, model, 'title', settings.titleLength);
   const started = performance.now();
   encodeNewsRowsToArray(model.newsEncoder, titles, rows, settings.batchSize);
   return rows.length / ((performance.now() - started) / 1000);
@@ -104,6 +107,7 @@ function scoreImpressions(
   historyLength: number,
   corpus: StageContext['dataset']['corpus'],
   vectorsOf: (rows: ArrayLike<number>) => Float32Array,
+  users: UserIndex | undefined,
 ): number[][] {
   const size = model.newsEncoder.outputSize;
   const count = impressions.length;
@@ -122,10 +126,11 @@ function scoreImpressions(
 
   const scores = tf.tidy(() => {
     const historyVectors = tf.tensor3d(vectorsOf(histories.map((row) => Math.max(row, 0))), [count, historyLength, size]);
-    const mask = historyMask({ size: count, historyLength, candidateCount: maxCandidates, histories, candidates });
-    const users = model.userEncoder.encode(historyVectors, mask, false);
+    const userIndices = Int32Array.from(impressions, (impression) => users?.indexOf(impression.userId) ?? 0);
+    const batch = { size: count, historyLength, candidateCount: maxCandidates, histories, candidates, users: userIndices };
+    const userVectors = encodeUsers(model, batch, historyVectors, false);
     const candidateVectors = tf.tensor3d(vectorsOf(candidates), [count, maxCandidates, size]);
-    return model.score(candidateVectors, users).arraySync() as number[][];
+    return model.score(candidateVectors, userVectors).arraySync() as number[][];
   });
   return impressions.map((impression, index) => (scores[index] as number[]).slice(0, impression.candidates.length));
 }

@@ -7,6 +7,7 @@ import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { collectFineTuneSamples, epochBatches } from '../../framework/training/clickBatches.ts';
 import { clickForward } from '../../framework/training/clickForward.ts';
 import { createRowEncoder } from '../../framework/training/encodeNews.ts';
+import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
 import { requireSplit } from './requireSplit.ts';
@@ -22,7 +23,8 @@ export class FineTuneRunner implements StageRunner {
     const { settings } = this;
     const sources = await context.models('models');
     const split = requireSplit(context, 'train');
-    const samples = await collectFineTuneSamples(split, context.dataset.corpus, context.random.fork('samples'), settings);
+    const users = await userIndexFor(context, sources);
+    const samples = await collectFineTuneSamples(split, context.dataset.corpus, context.random.fork('samples'), settings, users);
     const stepsPerEpoch = Math.ceil(samples.length / settings.batchSize);
     const totalSteps = capSteps(settings.epochs * stepsPerEpoch, settings.maxSteps);
     context.log.info(
@@ -32,12 +34,12 @@ export class FineTuneRunner implements StageRunner {
     const tuned: Recommender[] = [];
     for (const [index, source] of sources.entries()) {
       const model = source.clone(`${context.stageName}.models[${index}]`);
-      model.newsEncoder.setTrainable({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
+      model.newsEncoder.setTrainable?.({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
       const loss = await context.registry.create<ClassificationLoss>('loss', settings.loss, {});
       const optimizer = await context.registry.create<tf.Optimizer>('optimizer', settings.optimizer, {});
       const encodeTitles = createRowEncoder(
         model.newsEncoder,
-        context.tokens.get(model.tokenizer, 'title', settings.titleLength),
+        newsSource(context.tokens, model, 'title', settings.titleLength),
         settings,
       );
       const weights = model.trainableWeights();

@@ -6,6 +6,7 @@ import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { contrastiveBatches } from '../../framework/training/contrastiveBatches.ts';
 import { contrastiveForward } from '../../framework/training/contrastiveForward.ts';
 import { createRowEncoder } from '../../framework/training/encodeNews.ts';
+import { newsSource } from '../../framework/training/newsSource.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
 import type { postTrainSettings } from './postTrain.ts';
@@ -24,18 +25,18 @@ export class PostTrainRunner implements StageRunner {
     const { settings } = this;
     const source = await context.model('model');
     const model = source.clone(`${context.stageName}.model`);
-    model.newsEncoder.setTrainable({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
+    model.newsEncoder.setTrainable?.({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
 
     const loss = await context.registry.create<ClassificationLoss>('loss', settings.loss, {});
     const optimizer = await context.registry.create<tf.Optimizer>('optimizer', settings.optimizer, {});
     const encodeTitles = createRowEncoder(
       model.newsEncoder,
-      context.tokens.get(model.tokenizer, 'title', settings.titleLength),
+      newsSource(context.tokens, model, 'title', settings.titleLength),
       settings,
     );
     const encodeBodies = createRowEncoder(
       model.newsEncoder,
-      context.tokens.get(model.tokenizer, 'abstract', settings.bodyLength),
+      newsSource(context.tokens, model, 'abstract', settings.bodyLength),
       settings,
     );
     const { snapshots: plan } = settings;

@@ -1,17 +1,40 @@
 import type { TokenMatrix, Tokenizer } from '../../components/tokenizer/Tokenizer.ts';
+import { LabelVocabulary } from './LabelVocabulary.ts';
+import type { NewsFeatures, NewsField } from './NewsFeatures.ts';
 
-/** Which text of a news article to tokenise. */
-export type NewsField = 'title' | 'abstract';
+export type { NewsField } from './NewsFeatures.ts';
+
+/** Category and subcategory of every corpus article, in corpus order. */
+export interface ArticleLabels {
+  readonly categories: readonly string[];
+  readonly subcategories: readonly string[];
+}
 
 /**
  * Token ids of every news article in the corpus, computed once per tokenizer,
  * field and length and shared by all stages and models that use the same
- * tokenizer (clones of a model share their tokenizer object).
+ * tokenizer (clones of a model share their tokenizer object), plus the
+ * category and subcategory ids of every article.
  */
 export class TokenCache {
   private readonly matrices = new Map<Tokenizer, Map<string, TokenMatrix>>();
+  private readonly featuresByTokenizer = new Map<Tokenizer, NewsFeatures>();
+  private readonly categories: LabelVocabulary;
+  private readonly subcategories: LabelVocabulary;
+  private readonly categoryIds: Int32Array;
+  private readonly subcategoryIds: Int32Array;
 
-  constructor(private readonly texts: Readonly<Record<NewsField, readonly string[]>>) {}
+  /** Without `labels` every article has the unknown category. */
+  constructor(
+    private readonly texts: Readonly<Record<NewsField, readonly string[]>>,
+    labels?: ArticleLabels,
+  ) {
+    const size = texts.title.length;
+    this.categories = new LabelVocabulary(labels?.categories ?? []);
+    this.subcategories = new LabelVocabulary(labels?.subcategories ?? []);
+    this.categoryIds = labels === undefined ? new Int32Array(size) : this.categories.idsOf(labels.categories);
+    this.subcategoryIds = labels === undefined ? new Int32Array(size) : this.subcategories.idsOf(labels.subcategories);
+  }
 
   /** Token matrix with one row per corpus article (row = corpus index). */
   get(tokenizer: Tokenizer, field: NewsField, length: number): TokenMatrix {
@@ -27,6 +50,23 @@ export class TokenCache {
       byKey.set(key, matrix);
     }
     return matrix;
+  }
+
+  /** Everything a news encoder with this tokenizer may read of the corpus. */
+  features(tokenizer: Tokenizer): NewsFeatures {
+    let features = this.featuresByTokenizer.get(tokenizer);
+    if (features === undefined) {
+      features = {
+        size: this.texts.title.length,
+        tokens: (field, length) => this.get(tokenizer, field, length),
+        categories: this.categoryIds,
+        categoryCount: this.categories.size,
+        subcategories: this.subcategoryIds,
+        subcategoryCount: this.subcategories.size,
+      };
+      this.featuresByTokenizer.set(tokenizer, features);
+    }
+    return features;
   }
 }
 

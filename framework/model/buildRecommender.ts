@@ -6,6 +6,7 @@ import type { Random } from '../random/Random.ts';
 import type { Registry } from '../registry/Registry.ts';
 import type { Logger } from '../run/Logger.ts';
 import type { ModelSpec } from '../spec/Recipe.ts';
+import type { UserIndex } from './UserIndex.ts';
 import { Recommender } from './Recommender.ts';
 
 /** What building a model from its recipe entry needs. */
@@ -16,6 +17,8 @@ export interface ModelBuildContext {
   /** Texts a tokenizer may learn its vocabulary from (titles and abstracts of the corpus). */
   readonly texts: () => Iterable<string>;
   readonly resolvePath: (path: string) => string;
+  /** Indices of the training users, for user encoders with a user-ID embedding. */
+  readonly users?: () => Promise<UserIndex>;
 }
 
 /** Builds a recommender from a `models:` entry: tokenizer, news encoder, user encoder, click predictor. */
@@ -37,6 +40,7 @@ export async function buildRecommender(label: string, spec: ModelSpec, context: 
   const userEncoder = await registry.create<UserEncoder>('userEncoder', spec.userEncoder, {
     newsSize: newsEncoder.outputSize,
     random: random.fork(`${label}.userEncoder`),
+    users: context.users,
   });
   const clickPredictor = await registry.create<ClickPredictor>('clickPredictor', spec.clickPredictor, {});
   return new Recommender(label, spec, newsEncoder, userEncoder, clickPredictor);

@@ -4,6 +4,7 @@ import type { Tracker, TrackerContext } from '../../components/tracker/Tracker.t
 import { buildRecommender } from '../model/buildRecommender.ts';
 import type { Recommender } from '../model/Recommender.ts';
 import { TokenCache, type NewsField } from '../model/TokenCache.ts';
+import { UserIndex } from '../model/UserIndex.ts';
 import { FrozenVectorCache } from '../training/FrozenVectorCache.ts';
 import { Random } from '../random/Random.ts';
 import type { Registry } from '../registry/Registry.ts';
@@ -63,7 +64,17 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
     const dataset = await registry.create<MindDataset>('dataset', recipe.data, { resolvePath, log });
     const corpus = dataset.corpus;
     log.info(`data: ${corpus.size} news`);
-    const tokens = new TokenCache({ title: corpus.titles, abstract: corpus.abstracts });
+    const tokens = new TokenCache(
+      { title: corpus.titles, abstract: corpus.abstracts },
+      { categories: corpus.categories, subcategories: corpus.subcategories },
+    );
+    // Built on first use, so only recipes with a user-ID embedding read the training behaviors for it.
+    let userIndex: Promise<UserIndex> | undefined;
+    const users = (): Promise<UserIndex> => {
+      const train = dataset.split('train');
+      userIndex ??= train === undefined ? Promise.resolve(new UserIndex()) : UserIndex.fromImpressions(train.impressions());
+      return userIndex;
+    };
     const random = new Random(recipe.seed);
 
     const outputs = new Map<string, Record<string, StageOutput>>();
@@ -75,7 +86,7 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
       const key = `${field}:${length}`;
       let cache = byKey.get(key);
       if (cache === undefined) {
-        cache = new FrozenVectorCache(model.newsEncoder, tokens.get(model.tokenizer, field, length));
+        cache = new FrozenVectorCache(model.newsEncoder, { features: tokens.features(model.tokenizer), field, length });
         byKey.set(key, cache);
       }
       return cache;
@@ -91,6 +102,7 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
         log,
         texts: () => [...corpus.titles, ...corpus.abstracts],
         resolvePath,
+        users,
       });
     };
     const resolveReference = async (reference: string, stage: string): Promise<Recommender[]> => {
@@ -136,6 +148,7 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
         directory: runDirectory.stageDirectory(stage),
         resolvePath,
         frozenVectors,
+        users,
         async model(field) {
           const models = await context.models(field);
           if (models.length !== 1) {

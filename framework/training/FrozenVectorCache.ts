@@ -1,6 +1,5 @@
 import type { NewsEncoder } from '../../components/newsEncoder/NewsEncoder.ts';
-import type { TokenMatrix } from '../../components/tokenizer/Tokenizer.ts';
-import { encodeNewsRowsToArray, realLength } from './encodeNews.ts';
+import { encodeNewsRowsToArray, realLength, type NewsSource } from './encodeNews.ts';
 
 /**
  * News vectors of a model whose weights do not change (a teacher during
@@ -16,12 +15,12 @@ export class FrozenVectorCache {
 
   constructor(
     private readonly encoder: NewsEncoder,
-    private readonly matrix: TokenMatrix,
+    private readonly source: NewsSource,
     private readonly chunkSize = 64,
   ) {
     this.size = encoder.outputSize;
-    this.vectors = new Float32Array(matrix.count * this.size);
-    this.known = new Uint8Array(matrix.count);
+    this.vectors = new Float32Array(source.features.size * this.size);
+    this.known = new Uint8Array(source.features.size);
   }
 
   /** Vectors of the given rows, row-major [rows.length, size]; encodes the rows not seen before. */
@@ -37,9 +36,10 @@ export class FrozenVectorCache {
     }
     if (missing.length > 0) {
       // Sorted by length, each chunk is cut to a similar length and little padding is encoded.
-      const lengths = new Map(missing.map((row) => [row, realLength(this.matrix, row)]));
+      const matrix = this.source.features.tokens(this.source.field, this.source.length);
+      const lengths = new Map(missing.map((row) => [row, realLength(matrix, row)]));
       missing.sort((a, b) => (lengths.get(a) as number) - (lengths.get(b) as number));
-      const encoded = encodeNewsRowsToArray(this.encoder, this.matrix, missing, this.chunkSize);
+      const encoded = encodeNewsRowsToArray(this.encoder, this.source, missing, this.chunkSize);
       missing.forEach((row, index) => {
         this.vectors.set(encoded.subarray(index * this.size, (index + 1) * this.size), row * this.size);
         this.known[row] = 1;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { NewsEncoder } from '../../components/newsEncoder/NewsEncoder.ts';
+import type { TransformerNewsEncoder } from '../../components/newsEncoder/NewsEncoder.ts';
 import type { TokenMatrix } from '../../components/tokenizer/Tokenizer.ts';
 import { selectRows } from '../model/TokenCache.ts';
 
@@ -15,7 +15,7 @@ export class LowerStateCache {
   private readonly hidden: number;
 
   constructor(
-    private readonly encoder: NewsEncoder,
+    private readonly encoder: TransformerNewsEncoder,
     private readonly matrix: TokenMatrix,
     private readonly chunkSize = 64,
   ) {

@@ -1,6 +1,7 @@
 import type { MindDataset } from '../../components/dataset/MindDataset.ts';
 import type { Recommender } from '../model/Recommender.ts';
 import type { NewsField, TokenCache } from '../model/TokenCache.ts';
+import type { UserIndex } from '../model/UserIndex.ts';
 import type { FrozenVectorCache } from './FrozenVectorCache.ts';
 import type { Random } from '../random/Random.ts';
 import type { Registry } from '../registry/Registry.ts';
@@ -44,6 +45,11 @@ export interface StageContext {
   frozenVectors(model: Recommender, field: NewsField, length: number): FrozenVectorCache;
   /** Resolves a path written in the recipe (relative to the recipe file). */
   resolvePath(path: string): string;
+  /**
+   * Indices of the users of the training split, shared by the whole run and
+   * built on the first call (one pass over the split's behaviors).
+   */
+  users(): Promise<UserIndex>;
 }
 
 /** A stage built from its settings, ready to run. */

@@ -13,6 +13,8 @@ export interface ClickBatch {
   readonly candidateCount: number;
   readonly histories: Int32Array;
   readonly candidates: Int32Array;
+  /** User index of each sample [size] (UserIndex.UNKNOWN when the model reads no user ids). */
+  readonly users: Int32Array;
 }
 
 /** Tensors of one forward pass of a recommender over a click batch. */
@@ -32,6 +34,12 @@ export function historyMask(batch: ClickBatch): tf.Tensor2D {
     mask[index] = row >= 0 ? 1 : 0;
   });
   return tf.tensor2d(mask, [batch.size, batch.historyLength]);
+}
+
+/** Runs the model's user encoder, with the batch's user indices when it reads them. */
+export function encodeUsers(model: Recommender, batch: ClickBatch, historyVectors: tf.Tensor3D, training: boolean): tf.Tensor2D {
+  const users = model.userEncoder.readsUserIds === true ? tf.tensor1d(batch.users, 'int32') : undefined;
+  return model.userEncoder.encode(historyVectors, historyMask(batch), training, users);
 }
 
 /**
@@ -60,7 +68,7 @@ export function clickForward(model: Recommender, encodeTitles: RowEncoder, batch
     batch.candidateCount,
     size,
   ]) as tf.Tensor3D;
-  const users = model.userEncoder.encode(historyVectors, historyMask(batch), training);
+  const users = encodeUsers(model, batch, historyVectors, training);
   return { scores: model.score(candidateVectors, users), candidateVectors, users };
 }
 
@@ -73,6 +81,6 @@ export function clickForwardFromVectors(model: Recommender, batch: ClickBatch, v
   const historyRows = batch.histories.map((row) => Math.max(row, 0));
   const historyVectors = tf.tensor3d(vectorsOf(historyRows), [batch.size, batch.historyLength, size]);
   const candidateVectors = tf.tensor3d(vectorsOf(batch.candidates), [batch.size, batch.candidateCount, size]);
-  const users = model.userEncoder.encode(historyVectors, historyMask(batch), false);
+  const users = encodeUsers(model, batch, historyVectors, false);
   return { scores: model.score(candidateVectors, users), candidateVectors, users };
 }

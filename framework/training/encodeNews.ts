@@ -1,15 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
-import type { NewsEncoder } from '../../components/newsEncoder/NewsEncoder.ts';
-import type { TokenMatrix } from '../../components/tokenizer/Tokenizer.ts';
-import { selectRows } from '../model/TokenCache.ts';
+import { isTransformerNewsEncoder, type NewsEncoder } from '../../components/newsEncoder/NewsEncoder.ts';
+import type { NewsFeatures, NewsField } from '../model/NewsFeatures.ts';
 import { LowerStateCache } from './LowerStateCache.ts';
 
 /** Encodes corpus rows into news vectors [rows.length, size]. */
 export type RowEncoder = (rows: readonly number[], training: boolean) => tf.Tensor2D;
 
+/** The articles' features and the text field (with its token length) a stage encodes them by. */
+export interface NewsSource {
+  readonly features: NewsFeatures;
+  readonly field: NewsField;
+  readonly length: number;
+}
+
 /** How a row encoder saves work; both options leave the results unchanged up to float rounding. */
 export interface RowEncoderOptions {
-  /** Run the frozen lower part of the backbone once per article and reuse it (frozen layers use no dropout). */
+  /**
+   * Run the frozen lower part of the backbone once per article and reuse it
+   * (frozen layers use no dropout). Only encoders with a backbone have one.
+   */
   readonly cacheFrozenLayers: boolean;
   /**
    * Encode rows in groups of this many articles of similar length, each group cut
@@ -19,25 +28,26 @@ export interface RowEncoderOptions {
   readonly lengthBucketSize: number;
 }
 
-/** A row encoder for one news encoder and token matrix. */
-export function createRowEncoder(encoder: NewsEncoder, matrix: TokenMatrix, options: RowEncoderOptions): RowEncoder {
-  let encodeGroup: RowEncoder = (rows, training) => encodeNewsRows(encoder, matrix, rows, training);
-  if (options.cacheFrozenLayers && encoder.backbone.lowerIsFrozen) {
-    const cache = new LowerStateCache(encoder, matrix);
+/** A row encoder for one news encoder and news source. */
+export function createRowEncoder(encoder: NewsEncoder, source: NewsSource, options: RowEncoderOptions): RowEncoder {
+  let encodeGroup: RowEncoder = (rows, training) => encodeNewsRows(encoder, source, rows, training);
+  if (options.cacheFrozenLayers && isTransformerNewsEncoder(encoder) && encoder.backbone.lowerIsFrozen) {
+    const cache = new LowerStateCache(encoder, source.features.tokens(source.field, source.length));
     encodeGroup = (rows, training) => cache.encode(rows, training);
   }
   if (options.lengthBucketSize <= 0) {
     return encodeGroup;
   }
-  return (rows, training) => encodeInLengthBuckets(matrix, rows, options.lengthBucketSize, (group) => encodeGroup(group, training));
+  return (rows, training) => encodeInLengthBuckets(source, rows, options.lengthBucketSize, (group) => encodeGroup(group, training));
 }
 
 /**
- * Encodes rows sorted by text length in groups of bucketSize, then puts the
- * vectors back in the order of `rows`. Gradients flow through the reordering.
+ * Encodes rows sorted by the length of their text in groups of bucketSize,
+ * then puts the vectors back in the order of `rows`. Gradients flow through
+ * the reordering.
  */
 export function encodeInLengthBuckets(
-  matrix: TokenMatrix,
+  source: NewsSource,
   rows: readonly number[],
   bucketSize: number,
   encodeGroup: (group: readonly number[]) => tf.Tensor2D,
@@ -45,6 +55,7 @@ export function encodeInLengthBuckets(
   if (rows.length <= bucketSize) {
     return encodeGroup(rows);
   }
+  const matrix = source.features.tokens(source.field, source.length);
   const lengths = rows.map((row) => realLength(matrix, row));
   const order = rows.map((_, index) => index).sort((a, b) => (lengths[a] as number) - (lengths[b] as number));
   const positionInSorted = new Int32Array(rows.length);
@@ -61,7 +72,7 @@ export function encodeInLengthBuckets(
 }
 
 /** Number of real (unpadded) tokens of one row of a token matrix. */
-export function realLength(matrix: TokenMatrix, row: number): number {
+export function realLength(matrix: { readonly length: number; readonly attentionMask: Int32Array }, row: number): number {
   const offset = row * matrix.length;
   let length = 0;
   for (let position = 0; position < matrix.length; position++) {
@@ -70,19 +81,9 @@ export function realLength(matrix: TokenMatrix, row: number): number {
   return length;
 }
 
-/** News vectors [rows.length, size] for the given corpus rows of a token matrix. */
-export function encodeNewsRows(
-  encoder: NewsEncoder,
-  matrix: TokenMatrix,
-  rows: readonly number[],
-  training: boolean,
-): tf.Tensor2D {
-  const selected = selectRows(matrix, rows);
-  return tf.tidy(() => {
-    const inputIds = tf.tensor2d(selected.inputIds, [selected.count, selected.length], 'int32');
-    const attentionMask = tf.tensor2d(selected.attentionMask, [selected.count, selected.length], 'int32');
-    return encoder.encode({ inputIds, attentionMask }, training);
-  });
+/** News vectors [rows.length, size] for the given corpus rows. */
+export function encodeNewsRows(encoder: NewsEncoder, source: NewsSource, rows: readonly number[], training: boolean): tf.Tensor2D {
+  return encoder.encodeNews({ ...source, rows }, training);
 }
 
 /**
@@ -92,14 +93,14 @@ export function encodeNewsRows(
  */
 export function encodeNewsRowsToArray(
   encoder: NewsEncoder,
-  matrix: TokenMatrix,
+  source: NewsSource,
   rows: readonly number[],
   chunkSize: number,
 ): Float32Array {
   const output = new Float32Array(rows.length * encoder.outputSize);
   for (let start = 0; start < rows.length; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
-    const vectors = encodeNewsRows(encoder, matrix, chunk, false);
+    const vectors = encodeNewsRows(encoder, source, chunk, false);
     output.set(vectors.dataSync() as Float32Array, start * encoder.outputSize);
     vectors.dispose();
   }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Backbone } from '../../components/backbone/Backbone.ts';
-import type { NewsEncoder } from '../../components/newsEncoder/NewsEncoder.ts';
+import type { TransformerNewsEncoder } from '../../components/newsEncoder/NewsEncoder.ts';
 import { loadPlmNewsEncoder } from '../../components/newsEncoder/PlmNewsEncoder.ts';
 import type { PlmSettings } from '../../components/newsEncoder/plm.ts';
 import type { Tokenizer } from '../../components/tokenizer/Tokenizer.ts';
@@ -25,13 +25,13 @@ const SMALL_PLM: PlmSettings = {
   outputSize: 12,
 };
 
-async function buildSmallEncoder(logs: string[] = []): Promise<{ encoder: NewsEncoder; tokenizer: Tokenizer }> {
+async function buildSmallEncoder(logs: string[] = []): Promise<{ encoder: TransformerNewsEncoder; tokenizer: Tokenizer }> {
   const registry = createRegistry();
   const tokenizer = await registry.create<Tokenizer>('tokenizer', { type: 'wordpiece', build: { vocabularySize: 80 } }, {
     texts: () => TEXTS,
     resolvePath: (path: string) => path,
   });
-  const encoder = await registry.create<NewsEncoder>('newsEncoder', { type: 'plm', ...SMALL_PLM }, {
+  const encoder = await registry.create<TransformerNewsEncoder>('newsEncoder', { type: 'plm', ...SMALL_PLM }, {
     registry,
     tokenizer,
     random: new Random(3),
