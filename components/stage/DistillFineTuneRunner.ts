@@ -21,8 +21,8 @@ type Settings = Static<typeof distillFineTuneSettings>;
 /**
  * Stage-2 distillation: the student learns click prediction from M frozen,
  * fine-tuned teachers. Teacher news vectors are computed once per article and
- * reused (exact, as the teachers do not change); teacher user vectors and
- * scores are computed per batch from them.
+ * reused, which is exact because the teachers do not change. Teacher user
+ * vectors and scores are computed per batch from those vectors.
  */
 export class DistillFineTuneRunner implements StageRunner {
   constructor(private readonly settings: Settings) {}

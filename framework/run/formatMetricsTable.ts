@@ -9,7 +9,7 @@ const COLUMNS: ReadonlyArray<[key: string, title: string, digits: number]> = [
   ['news_per_second', 'news/s', 1],
 ];
 
-/** A plain-text table of evaluation metrics: one row per stage and model. */
+/** Formats evaluation metrics as a plain-text table with one row per stage and model. */
 export function formatMetricsTable(metrics: Readonly<Record<string, Readonly<Record<string, MetricValues>>>>): string {
   const rows: string[][] = [['stage', 'model', ...COLUMNS.map(([, title]) => title)]];
   for (const [stage, models] of Object.entries(metrics)) {
