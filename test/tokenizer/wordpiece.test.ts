@@ -8,11 +8,42 @@ import { loadWordPieceTokenizer } from '../../components/tokenizer/loadWordPiece
 import { WordPieceTokenizer } from '../../components/tokenizer/WordPieceTokenizer.ts';
 import { wordPiece } from '../../components/tokenizer/wordpiece.ts';
 import { REFERENCE_FIXTURE, SAMPLE_NEWS, requireMiniLm } from '../model/checkpointDirectory.ts';
+import { decodeIds } from '../model/fixtureValues.ts';
 
 const UNCASED = { lowercase: true, stripAccents: true, splitChineseCharacters: true };
 
+/** Hugging Face ids of texts truncated and padded to maxLength. Attention mask i is `lengths[i]` ones, then zeros. */
+interface ReferenceTokens {
+  lengths: number[];
+  untruncatedLengths: number[];
+  ids: string;
+}
+
 interface TokenizerFixture {
-  tokenizer: { maxLength: number; lengths: number[]; ids: string };
+  tokenizer: { maxLength: number; titles: ReferenceTokens; extraTexts: string[]; extra: ReferenceTokens };
+}
+
+/** Describes every text whose ids or attention mask differ from the reference, one line each. */
+function compareWithReference(tokenizer: WordPieceTokenizer, texts: readonly string[], reference: ReferenceTokens, maxLength: number): string[] {
+  const ids = decodeIds(reference.ids);
+  const batch = tokenizer.encodeBatch(texts, maxLength);
+  const mismatches: string[] = [];
+  let offset = 0;
+  reference.lengths.forEach((length, row) => {
+    const expectedIds = [...ids.subarray(offset, offset + length)];
+    offset += length;
+    while (expectedIds.length < maxLength) expectedIds.push(tokenizer.padId);
+    const expectedMask = Array.from({ length: maxLength }, (_, position) => (position < length ? 1 : 0));
+    const actualIds = [...batch.inputIds.subarray(row * maxLength, (row + 1) * maxLength)];
+    const actualMask = [...batch.attentionMask.subarray(row * maxLength, (row + 1) * maxLength)];
+    if (actualIds.join(' ') !== expectedIds.join(' ')) {
+      mismatches.push(`${JSON.stringify(texts[row])}: expected ids ${expectedIds.join(' ')}, got ${actualIds.join(' ')}`);
+    }
+    if (actualMask.join('') !== expectedMask.join('')) {
+      mismatches.push(`${JSON.stringify(texts[row])}: expected mask ${expectedMask.join('')}, got ${actualMask.join('')}`);
+    }
+  });
+  return mismatches;
 }
 
 async function sampleTitles(): Promise<string[]> {
@@ -116,25 +147,31 @@ describe('wordpiece settings', () => {
 });
 
 describe('wordpiece on all-MiniLM-L6-v2', () => {
-  it('matches Hugging Face ids on every sample title', async () => {
-    const tokenizer = await loadWordPieceTokenizer(requireMiniLm());
-    const fixture = JSON.parse(await readFile(REFERENCE_FIXTURE, 'utf8')) as TokenizerFixture;
-    const bytes = Buffer.from(fixture.tokenizer.ids, 'base64');
-    const ids = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
+  it('sample titles include the hard cases', async () => {
     const titles = await sampleTitles();
-    expect(titles).toHaveLength(fixture.tokenizer.lengths.length);
+    const fixture = (JSON.parse(await readFile(REFERENCE_FIXTURE, 'utf8')) as TokenizerFixture).tokenizer;
+    const count = (pattern: RegExp) => titles.filter((title) => pattern.test(title.normalize('NFD'))).length;
+    expect(count(/\p{Mn}/u), 'titles with accents').toBeGreaterThan(0);
+    expect(count(/["“”‘’']/u), 'titles with quotes').toBeGreaterThan(0);
+    expect(count(/\d,\d{3}/u), 'titles with numbers with commas').toBeGreaterThan(0);
+    // The sample has no emoji, so the fixture adds hand-written texts with them.
+    expect(fixture.extraTexts.filter((text) => /\p{Extended_Pictographic}/u.test(text)).length, 'extra texts with emoji').toBeGreaterThan(0);
+    const truncated = fixture.titles.untruncatedLengths.filter((length) => length > fixture.maxLength).length;
+    expect(truncated, 'titles longer than maxLength').toBeGreaterThan(0);
+  });
 
-    const mismatches: string[] = [];
-    let offset = 0;
-    fixture.tokenizer.lengths.forEach((length, index) => {
-      const expected = [...ids.subarray(offset, offset + length)];
-      offset += length;
-      const actual = tokenizer.encode(titles[index] as string, fixture.tokenizer.maxLength);
-      if (actual.join(' ') !== expected.join(' ')) {
-        mismatches.push(`${JSON.stringify(titles[index])}: expected ${expected.join(' ')}, got ${actual.join(' ')}`);
-      }
-    });
-    expect(mismatches).toEqual([]);
+  it('matches Hugging Face ids and masks on every sample title', async () => {
+    const tokenizer = await loadWordPieceTokenizer(requireMiniLm());
+    const fixture = (JSON.parse(await readFile(REFERENCE_FIXTURE, 'utf8')) as TokenizerFixture).tokenizer;
+    const titles = await sampleTitles();
+    expect(titles).toHaveLength(fixture.titles.lengths.length);
+    expect(compareWithReference(tokenizer, titles, fixture.titles, fixture.maxLength)).toEqual([]);
+  });
+
+  it('matches Hugging Face on emoji and rare characters', async () => {
+    const tokenizer = await loadWordPieceTokenizer(requireMiniLm());
+    const fixture = (JSON.parse(await readFile(REFERENCE_FIXTURE, 'utf8')) as TokenizerFixture).tokenizer;
+    expect(compareWithReference(tokenizer, fixture.extraTexts, fixture.extra, fixture.maxLength)).toEqual([]);
   });
 
   it('saves files that load back identically', async () => {
