@@ -8,8 +8,9 @@ test/tokenizer/wordpiece.test.ts need, so those tests run without PyTorch:
   with emoji and other characters the sample lacks), truncated to 30 tokens and padded
   to 30, with their attention masks;
 - model: 16 titles and 16 abstracts in padded batches of similar lengths, their last
-  hidden states, and two poolings of them: the masked mean, and additive attention with seeded weights that the fixture stores (the checkpoint has
-  no attention weights), computed here in PyTorch.
+  hidden states, and two poolings of them: the masked mean and additive attention.
+  The checkpoint has no attention weights, so the pooling gets seeded weights that the
+  fixture stores, and this script computes it in PyTorch.
 
 Run it once after changing what the fixture contains:
 
