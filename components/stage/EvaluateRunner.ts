@@ -101,7 +101,7 @@ function measureNewsPerSecond(model: Recommender, context: StageContext, setting
 }
 
 /** Scores of each impression's candidates, in candidate order. */
-function scoreImpressions(
+export function scoreImpressions(
   model: Recommender,
   impressions: readonly Impression[],
   historyLength: number,

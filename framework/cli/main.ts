@@ -13,6 +13,8 @@ Commands:
   schema [--out FILE]        Print the JSON Schema of recipes
   runs [DIR]                 List local runs with status and key metrics
   sync RUN_DIR               Upload a local run to an MLflow server
+  predict --model DIR --data SPLIT_DIR --out FILE
+                             Write MIND leaderboard predictions of a saved model
 
 Run 'experiment COMMAND --help' for the options of a command.
 `;
@@ -28,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   schema: async () => (await import('./schemaCommand.ts')).schemaCommand,
   runs: async () => (await import('./runsCommand.ts')).runsCommand,
   sync: async () => (await import('./syncCommand.ts')).syncCommand,
+  predict: async () => (await import('./predictCommand.ts')).predictCommand,
 };
 
 /**

@@ -4,6 +4,10 @@ import { writeSafetensors, type TensorToWrite } from '../checkpoint/writeSafeten
 import type { Module } from './Module.ts';
 import type { Recommender } from './Recommender.ts';
 
+/** The recipe entry and label a saved model was built from; loadRecommender reads it. */
+export const MODEL_DESCRIPTION_FILE = 'newsrec-model.json';
+export const USER_ENCODER_WEIGHTS_FILE = 'user-encoder.safetensors';
+
 /**
  * Saves a recommender to a directory: the news encoder in Hugging Face layout
  * (config.json, model.safetensors, tokenizer files, plus the pooling and
@@ -13,9 +17,9 @@ import type { Recommender } from './Recommender.ts';
 export async function saveRecommender(model: Recommender, directory: string): Promise<void> {
   await mkdir(directory, { recursive: true });
   await model.newsEncoder.save(directory);
-  await writeSafetensors(join(directory, 'user-encoder.safetensors'), weightsToWrite(model.userEncoder));
+  await writeSafetensors(join(directory, USER_ENCODER_WEIGHTS_FILE), weightsToWrite(model.userEncoder));
   const description = { label: model.label, model: model.spec };
-  await writeFile(join(directory, 'newsrec-model.json'), `${JSON.stringify(description, null, 2)}\n`);
+  await writeFile(join(directory, MODEL_DESCRIPTION_FILE), `${JSON.stringify(description, null, 2)}\n`);
 }
 
 function weightsToWrite(module: Module): Map<string, TensorToWrite> {

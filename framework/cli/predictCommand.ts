@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import { join, parse, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BACKEND_NAMES, type BackendRequest } from '../backend/selectBackend.ts';
+import type { CommandIO } from '../run/Logger.ts';
+import { streamLogger } from '../run/Logger.ts';
+import { UsageError } from './UsageError.ts';
+
+export const PREDICT_HELP = `Usage: experiment predict --model DIR --data SPLIT_DIR --out FILE [options]
+
+Scores every impression of a MIND-format split with a saved model and writes
+the MIND leaderboard's prediction format: one line per impression, in the
+order of behaviors.tsv, with the impression id and the 1-based rank of each
+candidate in candidate order, for example '17 [3,1,2]'. When the split is
+labelled (dev), it also prints AUC, MRR, nDCG@5 and nDCG@10, computed as the
+evaluate stage computes them.
+
+Options:
+      --model DIR            Saved model directory, e.g. runs/<recipe>/<run>/stages/distill-fine-tune/student (required)
+      --data SPLIT_DIR       Split directory with news.tsv and behaviors.tsv, labelled or not (required)
+      --out FILE             Prediction file to write, e.g. prediction.txt (required)
+      --zip                  Also write FILE with .zip in place of its extension, holding prediction.txt,
+                             the archive the leaderboard accepts
+      --title-length N       Title tokens per news article (default: 30, the evaluate stage's default)
+      --history-length N     Clicked news per user history (default: 50)
+      --batch-size N         Impressions scored per batch (default: 64)
+      --backend NAME         ${BACKEND_NAMES.join(', ')} (default: auto)
+  -h, --help                 Show this help
+
+Use the title and history lengths that the model was evaluated with, or the
+metrics differ from the evaluate stage's.
+
+Examples:
+  experiment predict --model runs/quickstart/RUN/stages/distill-fine-tune/student \\
+    --data ../shared/data/mind-sample/test --out prediction.txt --zip
+  experiment predict --model DIR --data /data/MINDsmall_dev --out dev-prediction.txt --history-length 20
+`;
+
+/** `experiment predict`: writes leaderboard predictions of a saved model for one split. */
+export async function predictCommand(args: string[], io: CommandIO): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      model: { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string' },
+      zip: { type: 'boolean' },
+      'title-length': { type: 'string' },
+      'history-length': { type: 'string' },
+      'batch-size': { type: 'string' },
+      backend: { type: 'string' },
+    },
+  });
+  if (values.help === true) {
+    io.stdout.write(PREDICT_HELP);
+    return 0;
+  }
+  const model = requireOption(values.model, '--model DIR');
+  const data = requireOption(values.data, '--data SPLIT_DIR');
+  const out = requireOption(values.out, '--out FILE');
+  const options = {
+    titleLength: positiveInteger(values['title-length'], '--title-length', 30),
+    historyLength: positiveInteger(values['history-length'], '--history-length', 50),
+    batchSize: positiveInteger(values['batch-size'], '--batch-size', 64),
+  };
+  if (values.zip === true && parse(out).ext === '.zip') {
+    throw new UsageError(`--out ${out}: with --zip, name the text file (e.g. prediction.txt); the archive goes next to it`);
+  }
+  const backend = values.backend ?? 'auto';
+  if (!(BACKEND_NAMES as readonly string[]).includes(backend)) {
+    throw new UsageError(`--backend: unknown backend '${backend}'; backends: ${BACKEND_NAMES.join(', ')}`);
+  }
+
+  const log = streamLogger({ stdout: io.stderr, stderr: io.stderr });
+  const { selectBackend } = await import('../backend/selectBackend.ts');
+  const selection = await selectBackend(backend as BackendRequest);
+  log.info(`backend: ${selection.name}`);
+  const { createRegistry } = await import('../registry/createRegistry.ts');
+  const { loadRecommender } = await import('../model/loadRecommender.ts');
+  const { openMindDataset } = await import('../data/openMindDataset.ts');
+  const { predictSplit } = await import('../predict/predictSplit.ts');
+
+  const recommender = await loadRecommender(resolve(model), createRegistry(), log);
+  const dataset = await openMindDataset({ test: resolve(data) });
+  const split = dataset.split('test');
+  if (split === undefined) throw new Error(`${data}: the split did not open`);
+  const started = performance.now();
+  const result = await predictSplit(recommender, split, dataset.corpus, out, options);
+  const seconds = (performance.now() - started) / 1000;
+  io.stdout.write(`${result.impressions} impressions scored in ${seconds.toFixed(1)} s; predictions: ${out}\n`);
+
+  if (values.zip === true) {
+    const { writeZip } = await import('../predict/writeZip.ts');
+    const archive = zipPathOf(out);
+    await writeZip(archive, [{ name: 'prediction.txt', contents: await readFile(out) }]);
+    io.stdout.write(`leaderboard archive: ${archive}\n`);
+  }
+  if (result.metrics !== undefined) {
+    const { metrics } = result;
+    io.stdout.write(
+      `AUC ${metrics.auc.toFixed(4)}  MRR ${metrics.mrr.toFixed(4)}  nDCG@5 ${metrics.ndcg5.toFixed(4)}  nDCG@10 ${metrics.ndcg10.toFixed(4)}` +
+        `  (${metrics.impressions} impressions, ${metrics.skipped} skipped: all labels equal)\n`,
+    );
+  }
+  recommender.dispose();
+  return 0;
+}
+
+function requireOption(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') {
+    throw new UsageError(`predict: missing ${name}; see 'experiment predict --help'`);
+  }
+  return value;
+}
+
+function positiveInteger(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UsageError(`${name}: expected a positive integer, got '${text}'`);
+  }
+  return value;
+}
+
+/** `out/prediction.txt` gives `out/prediction.zip`, and a name without an extension gets `.zip` appended. */
+export function zipPathOf(file: string): string {
+  const { dir, name } = parse(file);
+  return join(dir, `${name}.zip`);
+}
