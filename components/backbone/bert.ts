@@ -20,7 +20,8 @@ const probability = (description: string) => Type.Optional(Type.Number({ minimum
 export const bertSettings = Type.Object({
   checkpoint: Type.Optional(
     Type.String({
-      description: 'Hugging Face checkpoint directory with config.json and model.safetensors. Without it the backbone starts from random weights.',
+      description:
+        'Hugging Face checkpoint directory with config.json and model.safetensors, or hf:org/name[@revision] to read a model from the local Hugging Face Hub cache ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub; nothing is downloaded). Without it the backbone starts from random weights.',
     }),
   ),
   hiddenSize: positiveInteger('Width of token states (hidden_size). Default: the checkpoint\'s, else 768 (Hugging Face BertConfig).'),

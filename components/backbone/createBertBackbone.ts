@@ -1,6 +1,7 @@
 import { BertBackbone, initialBertWeights } from './BertBackbone.ts';
 import { BERT_CONFIG_DEFAULTS, type BertConfig } from './BertConfig.ts';
 import type { BertContext, BertSettings } from './bert.ts';
+import { resolveCheckpointReference } from '../../framework/hub/resolveHubReference.ts';
 import { loadBertCheckpoint } from './loadBertCheckpoint.ts';
 
 /** Settings that describe the architecture, by their config.json names. */
@@ -47,7 +48,7 @@ export async function createBertBackbone(settings: BertSettings, context: BertCo
   let weights;
 
   if (settings.checkpoint !== undefined) {
-    const directory = context.resolvePath(settings.checkpoint);
+    const directory = resolveCheckpointReference(settings.checkpoint, context.resolvePath, ['config.json', 'model.safetensors']);
     const loaded = await loadBertCheckpoint(directory, { layers: settings.layers, layerIndices: settings.layerIndices }, random);
     for (const [setting, key] of ARCHITECTURE_SETTINGS) {
       const value = settings[setting];

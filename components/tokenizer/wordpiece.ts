@@ -13,7 +13,8 @@ export interface WordPieceContext {
 export const wordPieceSettings = Type.Object({
   checkpoint: Type.Optional(
     Type.String({
-      description: 'Hugging Face checkpoint directory holding vocab.txt or tokenizer.json (and tokenizer_config.json).',
+      description:
+        'Hugging Face checkpoint directory holding vocab.txt or tokenizer.json (and tokenizer_config.json), or hf:org/name[@revision] to read a model from the local Hugging Face Hub cache ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub; nothing is downloaded).',
     }),
   ),
   vocabulary: Type.Optional(Type.String({ description: 'Path of a BERT vocab.txt file (one token per line, line n is id n).' })),
@@ -57,7 +58,9 @@ export const wordPiece = defineComponent({
     const { loadWordPieceTokenizer, readVocabularyFile } = await import('./loadWordPieceTokenizer.ts');
 
     if (settings.checkpoint !== undefined) {
-      return loadWordPieceTokenizer(context.resolvePath(settings.checkpoint), { lowercase: settings.lowercase });
+      const { resolveCheckpointReference } = await import('../../framework/hub/resolveHubReference.ts');
+      const directory = resolveCheckpointReference(settings.checkpoint, context.resolvePath, [['vocab.txt', 'tokenizer.json']]);
+      return loadWordPieceTokenizer(directory, { lowercase: settings.lowercase });
     }
     const lowercase = settings.lowercase ?? true;
     const options = { lowercase, stripAccents: lowercase, splitChineseCharacters: true };

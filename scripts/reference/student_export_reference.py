@@ -6,8 +6,9 @@ script loads that directory with AutoTokenizer and AutoModel, as a user of the
 exported model would, and runs it on MIND titles in one padded batch. It writes the
 token ids, attention masks, last hidden states and news vectors to
 test/fixtures/student-export-reference.json. The news vectors come from the additive
-attention and projection weights of news-encoder.safetensors, applied in PyTorch. test/model/studentExport.test.ts
-compares the framework against that file, so CI needs no PyTorch.
+attention and projection weights of news-encoder.safetensors, applied in PyTorch.
+test/model/studentExport.test.ts compares the framework against that file, so CI
+needs no PyTorch.
 
     .cache/venv/bin/python scripts/reference/student_export_reference.py
 """
