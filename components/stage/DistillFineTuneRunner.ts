@@ -110,6 +110,7 @@ export class DistillFineTuneRunner implements StageRunner {
           context.metrics.logStep(values, step);
           context.log.info(`epoch ${epoch} step ${step}/${totalSteps} loss ${values.loss?.toFixed(4)}`);
         }
+        context.onStep?.(step);
         if (step >= totalSteps) break training;
       }
     }

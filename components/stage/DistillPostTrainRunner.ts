@@ -110,6 +110,7 @@ export class DistillPostTrainRunner implements StageRunner {
         context.metrics.logStep(values, step);
         context.log.info(`step ${step}/${settings.steps} loss ${values.loss?.toFixed(4)}`);
       }
+      context.onStep?.(step);
     }
     optimizer.dispose();
     alignment.dispose();

@@ -51,6 +51,7 @@ export class EvaluateRunner implements StageRunner {
     };
 
     let pending: Impression[] = [];
+    let batches = 0;
     const flush = () => {
       const started = performance.now();
       const scores = scoreImpressions(model, pending, settings.historyLength, corpus, vectorsOf, users);
@@ -62,6 +63,8 @@ export class EvaluateRunner implements StageRunner {
       });
       scoringSeconds += (performance.now() - started) / 1000;
       pending = [];
+      batches += 1;
+      context.onStep?.(batches);
     };
     for await (const impression of split.impressions()) {
       pending.push(impression);

@@ -59,6 +59,7 @@ export class FineTuneRunner implements StageRunner {
             context.metrics.logStep(prefixKeys(values, prefix), step);
             context.log.info(`${prefix}epoch ${epoch} step ${step}/${totalSteps} loss ${values.loss?.toFixed(4)}`);
           }
+          context.onStep?.(step);
           if (step >= totalSteps) break training;
         }
       }

@@ -69,6 +69,7 @@ export class PostTrainRunner implements StageRunner {
         snapshots.push(snapshot);
         context.log.info(`snapshot ${snapshots.length}/${plan.count} kept at step ${step}`);
       }
+      context.onStep?.(step);
     }
     optimizer.dispose();
 

@@ -50,6 +50,12 @@ export interface StageContext {
    * built on the first call (one pass over the split's behaviors).
    */
   users(): Promise<UserIndex>;
+  /**
+   * Called by training stages after each optimiser step and by evaluate after
+   * each batch of impressions, with the 1-based step or batch number. Tests use
+   * it to watch tf.memory(); runs leave it unset.
+   */
+  readonly onStep?: (step: number) => void;
 }
 
 /** A stage built from its settings, ready to run. */
