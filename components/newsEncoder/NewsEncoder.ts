@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Module } from '../../framework/model/Module.ts';
 import type { NewsInput } from '../../framework/model/NewsFeatures.ts';
+import type { Random } from '../../framework/random/Random.ts';
+import type { Registry } from '../../framework/registry/Registry.ts';
 import type { Backbone, Trainability } from '../backbone/Backbone.ts';
 import type { Tokenizer } from '../tokenizer/Tokenizer.ts';
 
@@ -47,8 +49,20 @@ export interface TransformerNewsEncoder extends NewsEncoder {
   clone(): TransformerNewsEncoder;
 }
 
-/** Whether an encoder has a backbone whose frozen layers can be cached. */
+/** Tells whether an encoder has a backbone whose frozen layers can be cached. */
 export function isTransformerNewsEncoder(encoder: NewsEncoder): encoder is TransformerNewsEncoder {
   const candidate = encoder as Partial<TransformerNewsEncoder>;
   return candidate.backbone !== undefined && typeof candidate.encodeFromLower === 'function';
+}
+
+/** Context the model builder gives every news encoder factory. */
+export interface NewsEncoderContext {
+  readonly registry: Registry;
+  readonly tokenizer: Tokenizer;
+  readonly random: Random;
+  readonly resolvePath: (path: string) => string;
+  readonly log: (message: string) => void;
+  /** Rows of a category embedding table (category ids of the corpus, unknown included). */
+  readonly categoryCount: number;
+  readonly subcategoryCount: number;
 }

@@ -11,9 +11,9 @@ export interface UserEncoder extends Module {
    */
   readonly readsUserIds?: boolean;
   /**
-   * history: [batch, historyLength, newsSize]; mask: [batch, historyLength], 1 for a real
-   * click and 0 for padding; users: [batch] indices from the run's UserIndex, given
-   * when `readsUserIds` is true. Returns [batch, newsSize].
+   * Encodes history [batch, historyLength, newsSize] into user vectors [batch, newsSize].
+   * The mask [batch, historyLength] is 1 for a real click and 0 for padding.
+   * Stages pass users [batch], indices from the run's UserIndex, when `readsUserIds` is true.
    */
   encode(history: tf.Tensor3D, mask: tf.Tensor2D, training: boolean, users?: tf.Tensor1D): tf.Tensor2D;
   clone(): UserEncoder;

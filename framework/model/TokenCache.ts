@@ -52,6 +52,15 @@ export class TokenCache {
     return matrix;
   }
 
+  /** Rows of a category embedding table: the corpus's categories plus the unknown id. */
+  get categoryCount(): number {
+    return this.categories.size;
+  }
+
+  get subcategoryCount(): number {
+    return this.subcategories.size;
+  }
+
   /** Everything a news encoder with this tokenizer may read of the corpus. */
   features(tokenizer: Tokenizer): NewsFeatures {
     let features = this.featuresByTokenizer.get(tokenizer);

@@ -19,6 +19,8 @@ export interface ModelBuildContext {
   readonly resolvePath: (path: string) => string;
   /** Indices of the training users, for user encoders with a user-ID embedding. */
   readonly users?: () => Promise<UserIndex>;
+  /** Sizes of the corpus's category and subcategory vocabularies (unknown id included); 1 each when left out. */
+  readonly labelCounts?: { readonly categories: number; readonly subcategories: number };
 }
 
 /** Builds a recommender from a `models:` entry: tokenizer, news encoder, user encoder, click predictor. */
@@ -36,6 +38,8 @@ export async function buildRecommender(label: string, spec: ModelSpec, context: 
     random: random.fork(`${label}.newsEncoder`),
     resolvePath,
     log,
+    categoryCount: context.labelCounts?.categories ?? 1,
+    subcategoryCount: context.labelCounts?.subcategories ?? 1,
   });
   const userEncoder = await registry.create<UserEncoder>('userEncoder', spec.userEncoder, {
     newsSize: newsEncoder.outputSize,

@@ -1,12 +1,17 @@
 import type { ComponentDefinition } from './ComponentDefinition.ts';
 import { bert } from '../../components/backbone/bert.ts';
 import { dotClickPredictor } from '../../components/clickPredictor/dot.ts';
+import { cnnNewsEncoder } from '../../components/newsEncoder/cnn.ts';
+import { namlNewsEncoder } from '../../components/newsEncoder/naml.ts';
+import { nrmsNewsEncoder } from '../../components/newsEncoder/nrms.ts';
 import { plmNewsEncoder } from '../../components/newsEncoder/plm.ts';
 import { additiveAttentionPooling } from '../../components/pooling/additiveAttention.ts';
 import { clsPooling } from '../../components/pooling/cls.ts';
 import { meanPooling } from '../../components/pooling/mean.ts';
 import { wordPiece } from '../../components/tokenizer/wordpiece.ts';
 import { additiveAttentionUserEncoder } from '../../components/userEncoder/additiveAttention.ts';
+import { lsturUserEncoder } from '../../components/userEncoder/lstur.ts';
+import { selfAttentionUserEncoder } from '../../components/userEncoder/selfAttention.ts';
 import { mindDataset } from '../../components/dataset/mind.ts';
 import { syntheticMindDataset } from '../../components/dataset/syntheticMind.ts';
 import { embeddingAlignmentLoss } from '../../components/loss/embeddingAlignment.ts';
@@ -36,7 +41,12 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
   clsPooling,
   meanPooling,
   plmNewsEncoder,
+  nrmsNewsEncoder,
+  namlNewsEncoder,
+  cnnNewsEncoder,
   additiveAttentionUserEncoder,
+  selfAttentionUserEncoder,
+  lsturUserEncoder,
   dotClickPredictor,
   mindDataset,
   syntheticMindDataset,

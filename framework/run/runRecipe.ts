@@ -103,6 +103,7 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
         texts: () => [...corpus.titles, ...corpus.abstracts],
         resolvePath,
         users,
+        labelCounts: { categories: tokens.categoryCount, subcategories: tokens.subcategoryCount },
       });
     };
     const resolveReference = async (reference: string, stage: string): Promise<Recommender[]> => {
