@@ -4,17 +4,19 @@ import { COMPONENT_KINDS, KIND_LABELS, type ComponentKind } from '../registry/co
 import { createRegistry } from '../registry/createRegistry.ts';
 import type { Registry } from '../registry/Registry.ts';
 import type { CommandIO } from '../run/Logger.ts';
+import { loadRecipePlugins } from '../spec/loadRecipePlugins.ts';
 import { describeSettings, type SettingDescription } from './describeSettings.ts';
 
-export const COMPONENTS_HELP = `Usage: experiment components [--json]
+export const COMPONENTS_HELP = `Usage: experiment components [--json] [--recipe FILE]
 
 Lists every registered component by family (the key a recipe uses, such as
 newsEncoder), with its settings: name, accepted values, default and
 description. A recipe selects a component with 'type: NAME'.
 
 Options:
-  --json       Print the list as JSON
-  -h, --help   Show this help
+  --json          Print the list as JSON
+  --recipe FILE   Also list the components that the recipe's plug-ins register
+  -h, --help      Show this help
 `;
 
 /** A component as listed by `experiment components --json`. */
@@ -34,11 +36,14 @@ export interface ComponentListing {
 export async function componentsCommand(args: string[], io: CommandIO, registry: Registry = createRegistry()): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } },
+    options: { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' }, recipe: { type: 'string' } },
   });
   if (values.help === true) {
     io.stdout.write(COMPONENTS_HELP);
     return 0;
+  }
+  if (values.recipe !== undefined) {
+    await loadRecipePlugins(values.recipe, registry);
   }
   const listings = listComponents(registry);
   io.stdout.write(values.json === true ? `${JSON.stringify(listings, null, 2)}\n` : formatListings(listings));

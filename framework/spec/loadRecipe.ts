@@ -64,7 +64,7 @@ async function readSource(file: string, absoluteFile: string): Promise<string> {
 }
 
 /** Plug-in entries of well-formed `plugins:` items; schema validation reports the others. */
-function pluginEntries(plugins: unknown, directory: string): PluginEntry[] {
+export function pluginEntries(plugins: unknown, directory: string): PluginEntry[] {
   if (!Array.isArray(plugins)) {
     return [];
   }
