@@ -106,9 +106,9 @@ export class DistillFineTuneRunner implements StageRunner {
             'beta',
           );
         });
+        context.progress?.step({ step, total: totalSteps, values });
         if (step % settings.logEvery === 0 || step === totalSteps) {
           context.metrics.logStep(values, step);
-          context.log.info(`epoch ${epoch} step ${step}/${totalSteps} loss ${values.loss?.toFixed(4)}`);
         }
         context.onStep?.(step);
         if (step >= totalSteps) break training;

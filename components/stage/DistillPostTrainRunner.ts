@@ -106,9 +106,9 @@ export class DistillPostTrainRunner implements StageRunner {
           'alpha',
         );
       });
+      context.progress?.step({ step, total: settings.steps, values });
       if (step % settings.logEvery === 0 || step === settings.steps) {
         context.metrics.logStep(values, step);
-        context.log.info(`step ${step}/${settings.steps} loss ${values.loss?.toFixed(4)}`);
       }
       context.onStep?.(step);
     }

@@ -55,9 +55,9 @@ export class FineTuneRunner implements StageRunner {
             const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;
             return { total: loss.compute(forward.scores, labels), parts: {} };
           });
+          context.progress?.step({ step, total: totalSteps, values, ...(prefix === '' ? {} : { task: `model ${index + 1}/${sources.length}` }) });
           if (step % settings.logEvery === 0 || step === totalSteps) {
             context.metrics.logStep(prefixKeys(values, prefix), step);
-            context.log.info(`${prefix}epoch ${epoch} step ${step}/${totalSteps} loss ${values.loss?.toFixed(4)}`);
           }
           context.onStep?.(step);
           if (step >= totalSteps) break training;

@@ -60,9 +60,9 @@ export class PostTrainRunner implements StageRunner {
         const total = loss.compute(forward.scores, labels);
         return { total, parts: {} };
       });
+      context.progress?.step({ step, total: totalSteps, values });
       if (step % settings.logEvery === 0 || step === totalSteps) {
         context.metrics.logStep(values, step);
-        context.log.info(`step ${step}/${totalSteps} loss ${values.loss?.toFixed(4)}`);
       }
       if (step > plan.after && (step - plan.after) % plan.every === 0) {
         const snapshot = model.clone(`${context.stageName}.snapshots[${snapshots.length}]`);

@@ -11,6 +11,8 @@ import type { Registry } from '../registry/Registry.ts';
 import { handleInterrupts } from '../tracking/handleInterrupts.ts';
 import type { LoadedRecipe } from '../spec/Recipe.ts';
 import type { MetricValues, StageContext, StageOutput, StageRunner } from '../training/StageContext.ts';
+import { formatStepLine } from '../progress/formatStepLine.ts';
+import { NO_PROGRESS, type ProgressReporter, type StepUpdate } from '../progress/ProgressEvent.ts';
 import type { Logger } from './Logger.ts';
 import { RunDirectory } from './RunDirectory.ts';
 
@@ -24,8 +26,14 @@ export interface RunResult {
  * Runs a loaded recipe: selects the backend, prepares data and tokens, runs the
  * stages in dependency order, passing each stage the outputs it references,
  * and records everything in a new run directory and the recipe's tracker.
+ * Stage boundaries and training steps go to `progress` as events.
  */
-export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLog: Logger): Promise<RunResult> {
+export async function runRecipe(
+  loaded: LoadedRecipe,
+  registry: Registry,
+  baseLog: Logger,
+  progress: ProgressReporter = NO_PROGRESS,
+): Promise<RunResult> {
   const { recipe } = loaded;
   const runDirectory = RunDirectory.create(recipe.outputDirectory, recipe.name, loaded.file);
   const log = teeLogger(baseLog, runDirectory);
@@ -33,6 +41,7 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
   runDirectory.writeText('recipe.resolved.json', `${JSON.stringify(recipe, null, 2)}\n`);
   runDirectory.saveRecord();
   log.info(`run ${runDirectory.record.runId}: directory ${runDirectory.path}`);
+  progress.emit({ event: 'run-start', time: Date.now(), runId: runDirectory.record.runId, recipe: recipe.name, directory: runDirectory.path });
 
   const recipeDirectory = dirname(loaded.file);
   const resolvePath = (path: string) => (isAbsolute(path) ? path : resolve(recipeDirectory, path));
@@ -129,9 +138,11 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
       runDirectory.record.stages[stage] = { status: 'RUNNING' };
       runDirectory.saveRecord();
       log.info(`stage ${stage} (${settings.type}): started`);
+      progress.emit({ event: 'stage-start', time: Date.now(), stage, type: settings.type });
       const started = performance.now();
       const runner = await registry.create<StageRunner>('stage', settings, {});
       const stageTracker = tracker;
+      let lastStep: StepUpdate | undefined;
       const context: StageContext = {
         stageName: stage,
         registry,
@@ -143,8 +154,17 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
           logStep: (values, step) => {
             interruption.signal.throwIfAborted();
             stageTracker.logStep(stage, values, step);
+            // log.txt keeps one line per logged step; the terminal shows steps through `progress`.
+            const total = lastStep?.step === step ? lastStep.total : step;
+            runDirectory.appendLog(`${stage}: ${formatStepLine({ step, total, values }, Number.NaN)}`);
           },
           logFinal: (values) => stageTracker.logFinal(stage, values),
+        },
+        progress: {
+          step: (update) => {
+            lastStep = update;
+            progress.emit({ event: 'step', time: Date.now(), stage, ...update });
+          },
         },
         directory: runDirectory.stageDirectory(stage),
         resolvePath,
@@ -174,6 +194,7 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
       runDirectory.saveRecord();
       await tracker.endStage(stage, 'FINISHED');
       currentStage = undefined;
+      progress.emit({ event: 'stage-end', time: Date.now(), stage, status: 'FINISHED', seconds });
       log.info(`stage ${stage}: finished in ${seconds.toFixed(1)} s`);
     }
 
@@ -187,6 +208,7 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
     runDirectory.record.endedAt = new Date().toISOString();
     runDirectory.saveRecord();
     await tracker.end('FINISHED');
+    progress.emit({ event: 'run-end', time: Date.now(), status: 'FINISHED', directory: runDirectory.path });
     return { directory: runDirectory.path, metrics };
   } catch (error) {
     const interrupted = error instanceof Error && error.name === 'AbortError';
@@ -202,6 +224,13 @@ export async function runRecipe(loaded: LoadedRecipe, registry: Registry, baseLo
     }
     await tracker?.end(runDirectory.record.status, runDirectory.record.error);
     log.warn(`run ${runDirectory.record.status.toLowerCase()}; what it recorded is in ${runDirectory.path}`);
+    progress.emit({
+      event: 'run-end',
+      time: Date.now(),
+      status: runDirectory.record.status,
+      directory: runDirectory.path,
+      error: runDirectory.record.error,
+    });
     if (interrupted) interruption.reraise();
     throw error;
   } finally {

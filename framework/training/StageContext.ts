@@ -6,6 +6,7 @@ import type { FrozenVectorCache } from './FrozenVectorCache.ts';
 import type { Random } from '../random/Random.ts';
 import type { Registry } from '../registry/Registry.ts';
 import type { Logger } from '../run/Logger.ts';
+import type { StepUpdate } from '../progress/ProgressEvent.ts';
 
 /** Evaluation results of one model: metric name to value, plus counts. */
 export type MetricValues = Record<string, number>;
@@ -22,6 +23,11 @@ export interface MetricSink {
   logFinal(values: MetricValues): void;
 }
 
+/** Receives a training runner's progress after every step (bars, plain lines or JSON events). */
+export interface StepReporter {
+  step(update: StepUpdate): void;
+}
+
 /** Everything a stage needs at run time, prepared by the runner. */
 export interface StageContext {
   readonly stageName: string;
@@ -32,6 +38,8 @@ export interface StageContext {
   readonly random: Random;
   readonly log: Logger;
   readonly metrics: MetricSink;
+  /** Set by runs; contexts built by hand (tests) may leave it out. */
+  readonly progress?: StepReporter;
   /** Directory for this stage's saved models and files. */
   readonly directory: string;
   /** The model referenced by an input field (a fresh copy for a name under `models:`). */
