@@ -8,7 +8,7 @@ import { main } from '../../framework/cli/main.ts';
 import { MIND_SAMPLE } from '../data/mindSample.ts';
 import { STUDENT_EXPORT } from '../model/seededStudent.ts';
 
-/** Fine-tunes the committed student export, embeddings included, for a few steps on the MIND sample. */
+/** Writes a recipe that fine-tunes the committed student export, embeddings included, for a few steps on the MIND sample. */
 async function writeRecipe(directory: string, backend: string, steps: number): Promise<string> {
   const file = join(directory, `${backend}.yaml`);
   await writeFile(
@@ -60,7 +60,7 @@ function runDirectoryOf(stdout: string): string {
   return match[1] as string;
 }
 
-/** Number of rows of a [rows, width] tensor that differ between two versions of it. */
+/** Counts the rows of a [rows, width] tensor that differ between two versions of it. */
 function changedRows(before: SafetensorsTensor, after: SafetensorsTensor): number {
   const width = before.shape[1] as number;
   let changed = 0;
