@@ -70,6 +70,11 @@ export function composeSchema(registry: Registry): ComposedSchema {
         default: 'auto',
         description: 'TensorFlow.js backend; auto picks the fastest one that loads',
       },
+      extends: {
+        anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 } }],
+        description:
+          'Recipes this one builds on, relative to this file: mappings merge key by key, this file wins, lists and other values are replaced whole',
+      },
       plugins: {
         type: 'array',
         items: { type: 'string', minLength: 1 },

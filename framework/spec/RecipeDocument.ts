@@ -72,6 +72,11 @@ export class RecipeDocument {
     return { line: position.line, column: position.col };
   }
 
+  /** Counts how many leading segments of `path` exist in this file (0: none, path.length: all). */
+  reach(path: SpecPath): number {
+    return this.walk(path).length - 1;
+  }
+
   /** Collects the nodes along `path` from the root; stops early where the path leaves the file. */
   private walk(path: SpecPath): Located[] {
     const trail: Located[] = [{ node: this.document.contents, key: null }];

@@ -47,7 +47,7 @@ describe('experiment validate', () => {
     expect(result.stdout).toBe(`${fixtures}/toy-valid.yaml: ok\n`);
     expect(result.stderr).toBe(
       [
-        `${fixtures}/toy-invalid.yaml:6:26 models.small.newsEncoder.type: unknown news encoder 'toy-encodr'; did you mean 'toy-encoder'? (registered: plm, toy-encoder)`,
+        `${fixtures}/toy-invalid.yaml:6:26 models.small.newsEncoder.type: unknown news encoder 'toy-encodr'; did you mean 'toy-encoder'? (registered: plm, nrms, naml, cnn, toy-encoder)`,
         `${fixtures}/toy-invalid.yaml:12:12 stages.train.model: unknown model 'smal'; did you mean 'small'? (models: small)`,
         `${fixtures}/toy-invalid.yaml:13:11 stages.train.rate: must be > 0, got -1`,
         '',
@@ -89,7 +89,7 @@ describe('experiment validate', () => {
     const result = runBin(['validate', `${fixtures}/toy-invalid.yaml`]);
     expect(result.status).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe(
-      `${fixtures}/toy-invalid.yaml:6:26 models.small.newsEncoder.type: unknown news encoder 'toy-encodr'; did you mean 'toy-encoder'? (registered: plm, toy-encoder)`,
+      `${fixtures}/toy-invalid.yaml:6:26 models.small.newsEncoder.type: unknown news encoder 'toy-encodr'; did you mean 'toy-encoder'? (registered: plm, nrms, naml, cnn, toy-encoder)`,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
