@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Static } from '@sinclair/typebox';
 import type { Impression } from '../../framework/data/readBehaviors.ts';
 import { padHistory } from '../../framework/data/padHistory.ts';
+import { CategoryMetrics } from '../../framework/metrics/CategoryMetrics.ts';
 import { MetricAccumulator } from '../../framework/metrics/MetricAccumulator.ts';
 import { countParameters } from '../../framework/model/Module.ts';
 import type { Recommender } from '../../framework/model/Recommender.ts';
@@ -41,6 +42,7 @@ export class EvaluateRunner implements StageRunner {
     const cache = context.frozenVectors(model, 'title', settings.titleLength);
     const users = await userIndexFor(context, [model]);
     const accumulator = new MetricAccumulator();
+    const categoryMetrics = new CategoryMetrics();
     let encodingSeconds = 0;
     let scoringSeconds = 0;
     const vectorsOf = (rows: ArrayLike<number>) => {
@@ -56,10 +58,10 @@ export class EvaluateRunner implements StageRunner {
       const started = performance.now();
       const scores = scoreImpressions(model, pending, settings.historyLength, corpus, vectorsOf, users);
       pending.forEach((impression, index) => {
-        accumulator.add(
-          impression.candidates.map((candidate) => labelOf(candidate.label, impression, split.behaviorsFile)),
-          scores[index] as number[],
-        );
+        const labels = impression.candidates.map((candidate) => labelOf(candidate.label, impression, split.behaviorsFile));
+        accumulator.add(labels, scores[index] as number[]);
+        const categories = impression.candidates.map((candidate) => corpus.categories[corpus.requireIndex(candidate.newsId)] as string);
+        categoryMetrics.add(categories, labels, scores[index] as number[]);
       });
       scoringSeconds += (performance.now() - started) / 1000;
       pending = [];
@@ -86,6 +88,7 @@ export class EvaluateRunner implements StageRunner {
       news_per_second: measureNewsPerSecond(model, context, settings),
       // Scoring time per impression, without encoding news (their vectors are cached).
       scoring_ms_per_impression: impressions > 0 ? ((scoringSeconds - encodingSeconds) * 1000) / impressions : 0,
+      ...categoryMetrics.result(),
     };
   }
 }

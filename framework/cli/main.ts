@@ -15,6 +15,8 @@ Commands:
   sync RUN_DIR               Upload a local run to an MLflow server
   predict --model DIR --data SPLIT_DIR --out FILE
                              Write MIND leaderboard predictions of a saved model
+  report RUN_DIR             Write a run's report.html and PNG figures again
+  compare RUN_DIR...         Print differing settings and the metrics of runs side by side
 
 Run 'experiment COMMAND --help' for the options of a command.
 `;
@@ -31,6 +33,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   runs: async () => (await import('./runsCommand.ts')).runsCommand,
   sync: async () => (await import('./syncCommand.ts')).syncCommand,
   predict: async () => (await import('./predictCommand.ts')).predictCommand,
+  report: async () => (await import('./reportCommand.ts')).reportCommand,
+  compare: async () => (await import('./compareCommand.ts')).compareCommand,
 };
 
 /**

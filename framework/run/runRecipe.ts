@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { MindDataset } from '../../components/dataset/MindDataset.ts';
 import type { Tracker, TrackerContext } from '../../components/tracker/Tracker.ts';
 import { buildRecommender } from '../model/buildRecommender.ts';
@@ -207,6 +207,7 @@ export async function runRecipe(
     runDirectory.record.status = 'FINISHED';
     runDirectory.record.endedAt = new Date().toISOString();
     runDirectory.saveRecord();
+    await writeRunReport(runDirectory.path, log);
     await tracker.end('FINISHED');
     progress.emit({ event: 'run-end', time: Date.now(), status: 'FINISHED', directory: runDirectory.path });
     return { directory: runDirectory.path, metrics };
@@ -235,6 +236,17 @@ export async function runRecipe(
     throw error;
   } finally {
     interruption.dispose();
+  }
+}
+
+/** Writes report.html and its figures before the tracker uploads the run; a failure only warns. */
+async function writeRunReport(directory: string, log: Logger): Promise<void> {
+  try {
+    const { writeReport } = await import('../report/writeReport.ts');
+    const report = writeReport(directory);
+    log.info(`report: ${join(directory, report.html)} (${report.figures.length} figures)`);
+  } catch (error) {
+    log.warn(`the run report could not be written (${error instanceof Error ? error.message : String(error)}); regenerate it with: experiment report ${directory}`);
   }
 }
 

@@ -120,7 +120,13 @@ export class MlflowUploader {
     }
 
     if (!runEnded) return { complete: false, points };
-    for (const name of ['run.json', 'metrics.json', 'log.txt']) {
+    for (const name of ['run.json', 'metrics.json', 'log.txt', 'report.html']) {
+      await this.uploadFile(parent, `artifact:${name}`, name, name);
+    }
+    // The run report's figures (report/*.png), written before the run ends.
+    const figures = join(this.directory, 'report');
+    for (const file of existsSync(figures) ? listFiles(figures) : []) {
+      const name = relative(this.directory, file).split(sep).join('/');
       await this.uploadFile(parent, `artifact:${name}`, name, name);
     }
     const status = abandoned ? 'FAILED' : (record.status as MlflowRunStatus);

@@ -57,10 +57,18 @@ export function distillationObjective(
     parts[`${representation.name}_alignment_loss`] = aligned;
     total = tf.add(total, aligned) as tf.Scalar;
   }
-  // Mean weight of each teacher over the batch, logged as alpha_1.. or beta_1.. (not part of the loss).
-  const meanWeights = tf.mean(teacherWeights, 0);
+  // Mean weight of each teacher over the batch, logged as alpha_1.. or beta_1.. (not part of the loss),
+  // and its spread across the batch's samples (std, min, max) for the run report.
+  const { mean: meanWeights, variance } = tf.moments(teacherWeights, 0);
+  const minWeights = tf.min(teacherWeights, 0);
+  const maxWeights = tf.max(teacherWeights, 0);
+  const pick = (vector: tf.Tensor, index: number) => tf.reshape(tf.slice(vector, [index], [1]), []) as tf.Scalar;
   teacherScores.forEach((_, index) => {
-    parts[`${weightName}_${index + 1}`] = tf.reshape(tf.slice(meanWeights, [index], [1]), []) as tf.Scalar;
+    const name = `${weightName}_${index + 1}`;
+    parts[name] = pick(meanWeights, index);
+    parts[`${name}_std`] = tf.sqrt(pick(variance, index));
+    parts[`${name}_min`] = pick(minWeights, index);
+    parts[`${name}_max`] = pick(maxWeights, index);
   });
   return { total, parts };
 }
