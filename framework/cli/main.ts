@@ -17,8 +17,16 @@ Commands:
                              Write MIND leaderboard predictions of a saved model
   report RUN_DIR             Write a run's report.html and PNG figures again
   compare RUN_DIR...         Print differing settings and the metrics of runs side by side
+  init [FILE]                Write a commented starter recipe (default: recipe.yaml)
 
 Run 'experiment COMMAND --help' for the options of a command.
+
+Examples:
+  experiment init my-study.yaml && experiment run my-study.yaml
+  experiment run experiments/quickstart.yaml --json > events.jsonl
+  experiment report runs/quickstart/RUN_ID
+  experiment predict --model runs/quickstart/RUN_ID/stages/distill-fine-tune/student \\
+    --data /data/MINDsmall_dev --out prediction.txt --zip
 `;
 
 type Command = (args: string[], io: CommandIO) => Promise<number>;
@@ -35,6 +43,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   predict: async () => (await import('./predictCommand.ts')).predictCommand,
   report: async () => (await import('./reportCommand.ts')).reportCommand,
   compare: async () => (await import('./compareCommand.ts')).compareCommand,
+  init: async () => (await import('./initCommand.ts')).initCommand,
 };
 
 /**
