@@ -5,7 +5,7 @@ import type { ClassificationLoss, DistillationLoss, EmbeddingAlignmentLoss } fro
 import type { TeacherWeighting } from '../teacherWeighting/TeacherWeighting.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { collectFineTuneSamples, epochBatches } from '../../framework/training/clickBatches.ts';
-import { clickForward, clickForwardFromVectors } from '../../framework/training/clickForward.ts';
+import { clickForward, clickForwardFromVectors, rowsOfClickBatch } from '../../framework/training/clickForward.ts';
 import { distillationObjective } from '../../framework/training/distillationObjective.ts';
 import { createRowEncoder } from '../../framework/training/encodeNews.ts';
 import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
@@ -75,6 +75,10 @@ export class DistillFineTuneRunner implements StageRunner {
     training: for (let epoch = 1; epoch <= settings.epochs; epoch++) {
       for (const batch of epochBatches(samples, settings.batchSize, random)) {
         step += 1;
+        // Caches are filled before the gradient step so the step's tape holds only the trained part.
+        const batchRows = rowsOfClickBatch(batch);
+        encodeTitles.prepare(batchRows);
+        for (const cache of teacherCaches) cache.get(batchRows);
         const values = trainStep(optimizer, weights, () => {
           const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;
           const teacherForwards = teachers.map((teacher, index) =>

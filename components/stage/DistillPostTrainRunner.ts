@@ -73,6 +73,8 @@ export class DistillPostTrainRunner implements StageRunner {
         bodies: cache.bodies.get(batch.anchors),
         titles: cache.titles.get(distinct),
       }));
+      encodeTitles.prepare(batch.titles);
+      encodeBodies.prepare(batch.anchors);
       const values = trainStep(optimizer, weights, () => {
         const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;
         const teacherForwards = teacherVectors.map((vectors) =>

@@ -5,7 +5,7 @@ import type { ClassificationLoss } from '../loss/Loss.ts';
 import type { Recommender } from '../../framework/model/Recommender.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { collectFineTuneSamples, epochBatches } from '../../framework/training/clickBatches.ts';
-import { clickForward } from '../../framework/training/clickForward.ts';
+import { clickForward, rowsOfClickBatch } from '../../framework/training/clickForward.ts';
 import { createRowEncoder } from '../../framework/training/encodeNews.ts';
 import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
@@ -50,6 +50,7 @@ export class FineTuneRunner implements StageRunner {
       training: for (let epoch = 1; epoch <= settings.epochs; epoch++) {
         for (const batch of epochBatches(samples, settings.batchSize, random)) {
           step += 1;
+          encodeTitles.prepare(rowsOfClickBatch(batch));
           const values = trainStep(optimizer, weights, () => {
             const forward = clickForward(model, encodeTitles, batch, true);
             const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;

@@ -54,6 +54,8 @@ export class PostTrainRunner implements StageRunner {
     const weights = model.trainableWeights();
     for (let step = 1; step <= totalSteps; step++) {
       const batch = batches.next();
+      encodeTitles.prepare(batch.titles);
+      encodeBodies.prepare(batch.anchors);
       const values = trainStep(optimizer, weights, () => {
         const forward = contrastiveForward(encodeTitles, encodeBodies, batch, true);
         const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;

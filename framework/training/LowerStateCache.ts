@@ -46,7 +46,8 @@ export class LowerStateCache {
     });
   }
 
-  private fill(rows: readonly number[]): void {
+  /** Computes and keeps the lower states of the rows not cached yet. Call it outside gradient steps. */
+  fill(rows: readonly number[]): void {
     const missing = [...new Set(rows)].filter((row) => !this.states.has(row));
     for (let start = 0; start < missing.length; start += this.chunkSize) {
       const chunk = missing.slice(start, start + this.chunkSize);

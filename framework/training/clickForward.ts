@@ -27,6 +27,16 @@ export interface ClickForward {
   readonly users: tf.Tensor2D;
 }
 
+/** Corpus rows that a click batch reads: real history entries and candidates. */
+export function rowsOfClickBatch(batch: ClickBatch): number[] {
+  const rows: number[] = [];
+  for (const row of batch.histories) {
+    if (row >= 0) rows.push(row);
+  }
+  rows.push(...batch.candidates);
+  return rows;
+}
+
 /** The history mask of a batch: 1 for a real click, 0 for padding. */
 export function historyMask(batch: ClickBatch): tf.Tensor2D {
   const mask = new Float32Array(batch.histories.length);

@@ -3,8 +3,19 @@ import { isTransformerNewsEncoder, type NewsEncoder } from '../../components/new
 import type { NewsFeatures, NewsField } from '../model/NewsFeatures.ts';
 import { LowerStateCache } from './LowerStateCache.ts';
 
-/** Encodes corpus rows into news vectors [rows.length, size]. */
-export type RowEncoder = (rows: readonly number[], training: boolean) => tf.Tensor2D;
+/**
+ * Encodes corpus rows into news vectors [rows.length, size]. `prepare` fills
+ * caches for rows about to be encoded; call it before a gradient step, because
+ * work done inside one is recorded on the gradient tape and keeps all its
+ * intermediate tensors alive until the step ends.
+ */
+export type RowEncoder = ((rows: readonly number[], training: boolean) => tf.Tensor2D) & {
+  readonly prepare: (rows: ArrayLike<number>) => void;
+};
+
+function withoutPreparation(encode: (rows: readonly number[], training: boolean) => tf.Tensor2D): RowEncoder {
+  return Object.assign(encode, { prepare: () => {} });
+}
 
 /** The articles' features and the text field (with its token length) a stage encodes them by. */
 export interface NewsSource {
@@ -30,15 +41,19 @@ export interface RowEncoderOptions {
 
 /** A row encoder for one news encoder and news source. */
 export function createRowEncoder(encoder: NewsEncoder, source: NewsSource, options: RowEncoderOptions): RowEncoder {
-  let encodeGroup: RowEncoder = (rows, training) => encodeNewsRows(encoder, source, rows, training);
+  let encodeGroup: RowEncoder = withoutPreparation((rows, training) => encodeNewsRows(encoder, source, rows, training));
   if (options.cacheFrozenLayers && isTransformerNewsEncoder(encoder) && encoder.backbone.lowerIsFrozen) {
     const cache = new LowerStateCache(encoder, source.features.tokens(source.field, source.length));
-    encodeGroup = (rows, training) => cache.encode(rows, training);
+    encodeGroup = Object.assign((rows: readonly number[], training: boolean) => cache.encode(rows, training), {
+      prepare: (rows: ArrayLike<number>) => cache.fill(Array.from(rows)),
+    });
   }
   if (options.lengthBucketSize <= 0) {
     return encodeGroup;
   }
-  return (rows, training) => encodeInLengthBuckets(source, rows, options.lengthBucketSize, (group) => encodeGroup(group, training));
+  const encodeBuckets = (rows: readonly number[], training: boolean) =>
+    encodeInLengthBuckets(source, rows, options.lengthBucketSize, (group) => encodeGroup(group, training));
+  return Object.assign(encodeBuckets, { prepare: encodeGroup.prepare });
 }
 
 /**
