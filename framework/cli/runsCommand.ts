@@ -77,7 +77,10 @@ function formatRuns(runs: readonly LocalRunSummary[]): string {
  */
 function keyMetrics(metrics: Readonly<Record<string, number>>): string {
   const names = Object.keys(metrics);
-  const keyNames = names.filter((name) => KEY_METRICS.includes(metricName(name).toLowerCase()));
+  // Per-category metrics (`<stage>/<model>/category/<name>/AUC`) stay out of the one-line summary.
+  const keyNames = names.filter(
+    (name) => KEY_METRICS.includes(metricName(name).toLowerCase()) && !name.includes('/category/'),
+  );
   if (keyNames.length === 0) return names.length === 0 ? '-' : `${names.length} final metrics`;
 
   const stage = (keyNames[keyNames.length - 1] as string).split('/')[0] as string;

@@ -318,9 +318,9 @@ describe('experiment run interrupted by Ctrl-C', () => {
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
-        if (stdout.includes('post-train: step 2/')) resolve();
+        if (stdout.includes('post-train: step 1/')) resolve();
       });
-      child.once('exit', () => reject(new Error(`the run ended before step 2:\n${stdout}\n${stderr}`)));
+      child.once('exit', () => reject(new Error(`the run ended before its first step was printed:\n${stdout}\n${stderr}`)));
     });
     child.kill('SIGINT');
     expect(await exited).toBe('SIGINT');
