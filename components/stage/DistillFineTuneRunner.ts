@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Static } from '@sinclair/typebox';
 import { join } from 'node:path';
-import type { ClassificationLoss, DistillationLoss, EmbeddingAlignmentLoss } from '../loss/Loss.ts';
-import type { TeacherWeighting } from '../teacherWeighting/TeacherWeighting.ts';
+import type { EmbeddingAlignmentLoss } from '../loss/Loss.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { collectFineTuneSamples, epochBatches } from '../../framework/training/clickBatches.ts';
 import { clickForward, clickForwardFromVectors, rowsOfClickBatch } from '../../framework/training/clickForward.ts';
-import { distillationObjective } from '../../framework/training/distillationObjective.ts';
+import { createDistillationLosses, distillationObjective } from '../../framework/training/distillationObjective.ts';
 import { createRowEncoder } from '../../framework/training/encodeNews.ts';
 import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
 import { FrozenVectorCache } from '../../framework/training/FrozenVectorCache.ts';
@@ -40,11 +39,7 @@ export class DistillFineTuneRunner implements StageRunner {
     const totalSteps = capSteps(settings.epochs * Math.ceil(samples.length / settings.batchSize), settings.maxSteps);
     context.log.info(`${teachers.length} teachers; ${samples.length} samples, ${totalSteps} steps of batch ${settings.batchSize}`);
 
-    const losses = {
-      distillation: await registry.create<DistillationLoss>('loss', settings.distillation, {}),
-      weighting: await registry.create<TeacherWeighting>('teacherWeighting', settings.teacherWeighting, {}),
-      target: await registry.create<ClassificationLoss>('loss', settings.targetLoss, {}),
-    };
+    const losses = await createDistillationLosses(registry, settings);
     const alignmentContext = (name: string) => ({
       teacherSizes: teachers.map((teacher) => teacher.newsEncoder.outputSize),
       studentSize: student.newsEncoder.outputSize,

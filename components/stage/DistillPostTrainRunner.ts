@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Static } from '@sinclair/typebox';
 import { join } from 'node:path';
-import type { ClassificationLoss, DistillationLoss, EmbeddingAlignmentLoss } from '../loss/Loss.ts';
-import type { TeacherWeighting } from '../teacherWeighting/TeacherWeighting.ts';
+import type { EmbeddingAlignmentLoss } from '../loss/Loss.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { contrastiveBatches } from '../../framework/training/contrastiveBatches.ts';
 import { contrastiveForward, scoreContrastive } from '../../framework/training/contrastiveForward.ts';
-import { distillationObjective } from '../../framework/training/distillationObjective.ts';
+import { createDistillationLosses, distillationObjective } from '../../framework/training/distillationObjective.ts';
 import { createRowEncoder, distinctRows } from '../../framework/training/encodeNews.ts';
 import { newsSource } from '../../framework/training/newsSource.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
@@ -31,11 +30,7 @@ export class DistillPostTrainRunner implements StageRunner {
     const teachers = await context.models('teachers');
     context.log.info(`${teachers.length} teachers, ${settings.steps} steps of batch ${settings.batchSize}`);
 
-    const losses = {
-      distillation: await registry.create<DistillationLoss>('loss', settings.distillation, {}),
-      weighting: await registry.create<TeacherWeighting>('teacherWeighting', settings.teacherWeighting, {}),
-      target: await registry.create<ClassificationLoss>('loss', settings.targetLoss, {}),
-    };
+    const losses = await createDistillationLosses(registry, settings);
     const alignment = await registry.create<EmbeddingAlignmentLoss>('loss', settings.embeddingAlignment, {
       teacherSizes: teachers.map((teacher) => teacher.newsEncoder.outputSize),
       studentSize: student.newsEncoder.outputSize,

@@ -1,4 +1,4 @@
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { loadPlugins, type PluginEntry } from '../plugins/loadPlugins.ts';
 import type { ComponentSpec } from '../registry/ComponentDefinition.ts';
 import type { Registry } from '../registry/Registry.ts';

@@ -1,7 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ClassificationLoss, DistillationLoss, EmbeddingAlignmentLoss } from '../../components/loss/Loss.ts';
 import type { TeacherWeighting } from '../../components/teacherWeighting/TeacherWeighting.ts';
+import type { ComponentSpec } from '../registry/ComponentDefinition.ts';
+import type { Registry } from '../registry/Registry.ts';
 import type { LossTerms } from './trainStep.ts';
+
+/** Settings of a distillation stage that name its loss and weighting components. */
+export interface DistillationLossSettings {
+  readonly distillation: ComponentSpec;
+  readonly teacherWeighting: ComponentSpec;
+  readonly targetLoss: ComponentSpec;
+}
+
+/** Builds the distillation loss, teacher weighting and target loss of a distillation stage. */
+export async function createDistillationLosses(registry: Registry, settings: DistillationLossSettings): Promise<DistillationLosses> {
+  return {
+    distillation: await registry.create<DistillationLoss>('loss', settings.distillation, {}),
+    weighting: await registry.create<TeacherWeighting>('teacherWeighting', settings.teacherWeighting, {}),
+    target: await registry.create<ClassificationLoss>('loss', settings.targetLoss, {}),
+  };
+}
 
 /** The losses and teacher weighting of a distillation stage. */
 export interface DistillationLosses {
