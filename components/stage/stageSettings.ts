@@ -4,19 +4,19 @@ import type { ComponentKind } from '../../framework/registry/componentKinds.ts';
 
 // Schema pieces shared by the stage components. Defaults follow the authors'
 // Tiny-NewsRec scripts (yflyl613/Tiny-NewsRec, Tiny-NewsRec/demo.sh and
-// parameters.py) unless a comment says otherwise.
+// parameters.py) unless a comment states otherwise.
 
-/** A nested component setting with a default component. */
+/** Builds a nested component setting with a default component. */
 export function nestedComponent(kind: ComponentKind, fallback: ComponentSpec, description: string) {
   return Type.Unsafe<ComponentSpec>({ $ref: `#/$defs/${kind}`, default: fallback, description });
 }
 
-/** An input that names one model: a `models:` entry or `stage.output`. */
+/** Builds an input that names one model: a `models:` entry or `stage.output`. */
 export function modelInput(description: string) {
   return Type.String({ minLength: 1, description });
 }
 
-/** An input that names several models: one reference or a list of references. */
+/** Builds an input that names several models: one reference or a list of references. */
 export function modelsInput(description: string) {
   return Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
     description,
@@ -43,7 +43,7 @@ export const saveModels = Type.Boolean({
   description: 'Save the trained models in the run directory (Hugging Face layout)',
 });
 
-/** Which layers of the PLM train in a stage. */
+/** Builds the setting for the number of top PLM layers that train in a stage. */
 export const trainableLayers = (fallback: number, source: string) =>
   Type.Integer({
     minimum: 0,

@@ -10,7 +10,7 @@ export class Random {
     this.state = seed >>> 0;
   }
 
-  /** A float in [0, 1). */
+  /** Returns a float in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
     let t = this.state;
@@ -19,17 +19,17 @@ export class Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  /** An integer in [0, bound). */
+  /** Returns an integer in [0, bound). */
   int(bound: number): number {
     return Math.floor(this.next() * bound);
   }
 
-  /** A 31-bit seed for TensorFlow.js ops that take one (initialisers, dropout). */
+  /** Returns a 31-bit seed for TensorFlow.js ops that take one (initialisers, dropout). */
   seed(): number {
     return Math.floor(this.next() * 2147483647);
   }
 
-  /** An independent stream derived from this one and a label, e.g. a stage name. */
+  /** Returns an independent stream derived from this one and a label, e.g. a stage name. */
   fork(label: string): Random {
     let hash = this.seed();
     for (let i = 0; i < label.length; i++) {

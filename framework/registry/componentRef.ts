@@ -10,7 +10,7 @@ export interface ComponentRefOptions {
 }
 
 /**
- * Schema of a setting that holds another component, such as the `backbone`
+ * Schema of a setting that contains another component, such as the `backbone`
  * of a news encoder. In a recipe the setting is written like any component
  * (a mapping with `type` and that component's settings) and is validated
  * against the registered components of `kind`, plug-ins included:

@@ -126,7 +126,7 @@ export async function runRecipe(
       }
       if (output.kind === 'model') return [output.model];
       if (output.kind === 'models') return [...output.models];
-      throw new Error(`stage ${stage}: '${reference}' holds metrics, not models`);
+      throw new Error(`stage ${stage}: '${reference}' contains metrics, not models`);
     };
 
     for (const stage of loaded.stageOrder) {

@@ -5,9 +5,9 @@ import { MlflowRequestError } from './MlflowRequestError.ts';
 import type { MlflowUploader, UploadResult } from './MlflowUploader.ts';
 
 export interface BackgroundUploadOptions {
-  /** Time between upload passes while the server answers, in milliseconds. */
+  /** Time between upload passes while the server responds, in milliseconds. */
   readonly intervalMs: number;
-  /** Cap on the wait between passes while the server does not answer, in milliseconds. */
+  /** Cap on the wait between passes while the server does not respond, in milliseconds. */
   readonly maxRetryDelayMs: number;
   /** Server address for messages (no credentials). */
   readonly serverUrl: string;
@@ -15,17 +15,17 @@ export interface BackgroundUploadOptions {
   readonly log: Logger;
 }
 
-/** How the final upload at the end of a run went. */
+/** Outcome of the final upload at the end of a run. */
 export interface FinishResult {
   readonly complete: boolean;
-  /** Why the upload is incomplete, for the message that tells the user to sync. */
+  /** Why the upload is incomplete, for the message that asks the user to sync. */
   readonly reason?: string;
 }
 
 /**
  * Runs upload passes of an MlflowUploader in the background, off the training
  * loop: every `intervalMs`, or sooner once 1000 metric points wait. When the
- * server stops answering, the run goes on recording locally and passes are
+ * server stops responding, the run goes on recording locally and passes are
  * retried with growing delays; the first pass that gets through uploads what
  * was recorded meanwhile. Rejected credentials stop the uploads for this run.
  */
@@ -112,7 +112,7 @@ export class BackgroundUpload {
       const result = await this.uploader.uploadPending();
       if (this.failedPasses > 0) {
         this.options.log.info(
-          `MLflow server ${this.options.serverUrl} answers again after ${this.failedPasses} failed upload attempts; ` +
+          `MLflow server ${this.options.serverUrl} responds again after ${this.failedPasses} failed upload attempts; ` +
             `${this.uploader.uploadedPoints} metric points uploaded so far`,
         );
       }
@@ -144,8 +144,8 @@ export class BackgroundUpload {
     this.failedPasses++;
     if (this.failedPasses === 1) {
       this.options.log.warn(
-        `MLflow server ${this.options.serverUrl} is not answering (${message}); the run goes on, ` +
-          `records everything in ${this.options.directory} and uploads it when the server answers again`,
+        `MLflow server ${this.options.serverUrl} is not responding (${message}); the run goes on, ` +
+          `records everything in ${this.options.directory} and uploads it when the server responds again`,
       );
     }
   }

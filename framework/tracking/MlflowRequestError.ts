@@ -2,7 +2,7 @@
  * Why a request to the MLflow server failed:
  * - `network`: no HTTP response (connection refused or reset, DNS failure);
  * - `timeout`: no complete response within the request timeout;
- * - `http`: the server answered with an error status.
+ * - `http`: the server responded with an error status.
  */
 export type MlflowFailureKind = 'network' | 'timeout' | 'http';
 
@@ -24,8 +24,8 @@ export class MlflowRequestError extends Error {
   }
 
   /**
-   * True when the server may be fine a little later: no answer, a timeout,
-   * 408, 429 or any 5xx. Other 4xx answers are final.
+   * True when the server may be fine a little later: no response, a timeout,
+   * 408, 429 or any 5xx. Other 4xx responses are final.
    */
   get transient(): boolean {
     if (this.kind !== 'http') return true;
@@ -33,7 +33,7 @@ export class MlflowRequestError extends Error {
     return status === 408 || status === 429 || status >= 500;
   }
 
-  /** True when the server answered that the credentials are missing or not allowed. */
+  /** True when the server responded that the credentials are missing or not allowed. */
   get unauthorized(): boolean {
     return this.status === 401 || this.status === 403;
   }

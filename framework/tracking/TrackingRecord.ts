@@ -48,7 +48,7 @@ export interface TrackingRecord {
 /**
  * Reads `tracking.json` of a run directory. Runs recorded before it existed
  * get a record rebuilt from `run.json`, without tags and stage times.
- * Returns undefined when the directory holds neither file.
+ * Returns undefined when the directory contains neither file.
  */
 export function readTrackingRecord(directory: string): TrackingRecord | undefined {
   const trackingPath = join(directory, TRACKING_FILE);
@@ -79,7 +79,7 @@ export function readTrackingRecord(directory: string): TrackingRecord | undefine
 }
 
 /**
- * True when the record says RUNNING but the process that wrote it is gone
+ * True when the record shows RUNNING but the process that wrote it is gone
  * (killed or crashed before it could record the end).
  */
 export function isAbandoned(record: TrackingRecord): boolean {

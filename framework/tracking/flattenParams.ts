@@ -13,7 +13,7 @@ const SECRET_KEY = /password|token|secret|credential/i;
  * `toMlflowKey`; when two keys map to the same MLflow key, later ones get a
  * `_2`, `_3`, ... suffix. A value over MLflow's 6000-character limit is cut
  * and ends with a marker that gives its full length and names `artifactName`,
- * which holds the whole value.
+ * which contains the whole value.
  */
 export function flattenParams(value: unknown, artifactName: string, prefix = ''): MlflowParam[] {
   const flat: [string, string][] = [];
@@ -29,7 +29,7 @@ export function flattenParams(value: unknown, artifactName: string, prefix = '')
   });
 }
 
-/** Cuts a value to MLflow's param length, ending with a marker that says where the full value is. */
+/** Cuts a value to MLflow's param length, ending with a marker that names where the full value is. */
 export function truncateParamValue(value: string, artifactName: string): string {
   if (value.length <= MLFLOW_LIMITS.paramValueLength) return value;
   const marker = ` ...[truncated: ${value.length} characters in total; full value in the artifact ${artifactName}]`;

@@ -37,7 +37,7 @@ export function rowsOfClickBatch(batch: ClickBatch): number[] {
   return rows;
 }
 
-/** The history mask of a batch: 1 for a real click, 0 for padding. */
+/** Builds the history mask of a batch: 1 for a real click, 0 for padding. */
 export function historyMask(batch: ClickBatch): tf.Tensor2D {
   const mask = new Float32Array(batch.histories.length);
   batch.histories.forEach((row, index) => {
@@ -84,7 +84,7 @@ export function clickForward(model: Recommender, encodeTitles: RowEncoder, batch
 
 /**
  * Scores a click batch from precomputed news vectors (a frozen model): vectors
- * holds one row per entry of histories followed by one per entry of candidates.
+ * contains one row per entry of histories followed by one per entry of candidates.
  */
 export function clickForwardFromVectors(model: Recommender, batch: ClickBatch, vectorsOf: (rows: Int32Array) => Float32Array): ClickForward {
   const size = model.newsEncoder.outputSize;

@@ -5,8 +5,8 @@ import { LowerStateCache } from './LowerStateCache.ts';
 
 /**
  * Encodes corpus rows into news vectors [rows.length, size]. `prepare` fills
- * caches for rows about to be encoded; call it before a gradient step, because
- * work done inside one is recorded on the gradient tape and keeps all its
+ * caches for rows about to be encoded. Call it before a gradient step, because
+ * work done inside the step is recorded on the gradient tape and keeps all its
  * intermediate tensors alive until the step ends.
  */
 export type RowEncoder = ((rows: readonly number[], training: boolean) => tf.Tensor2D) & {
@@ -24,7 +24,7 @@ export interface NewsSource {
   readonly length: number;
 }
 
-/** How a row encoder saves work; both options leave the results unchanged up to float rounding. */
+/** Options that let a row encoder save work. Neither changes the results beyond float rounding. */
 export interface RowEncoderOptions {
   /**
    * Run the frozen lower part of the backbone once per article and reuse it
@@ -39,7 +39,7 @@ export interface RowEncoderOptions {
   readonly lengthBucketSize: number;
 }
 
-/** A row encoder for one news encoder and news source. */
+/** Creates a row encoder for one news encoder and news source. */
 export function createRowEncoder(encoder: NewsEncoder, source: NewsSource, options: RowEncoderOptions): RowEncoder {
   let encodeGroup: RowEncoder = withoutPreparation((rows, training) => encodeNewsRows(encoder, source, rows, training));
   if (options.cacheFrozenLayers && isTransformerNewsEncoder(encoder) && encoder.backbone.lowerIsFrozen) {
@@ -123,7 +123,7 @@ export function encodeNewsRowsToArray(
 }
 
 /**
- * The distinct rows of a batch and, for every position, the index of its row
+ * Returns the distinct rows of a batch and, for every position, the index of its row
  * among them, so that each news article is encoded once per batch.
  */
 export function distinctRows(rows: ArrayLike<number>): { distinct: number[]; positions: Int32Array } {

@@ -86,14 +86,14 @@ describe('mlflow tracker when the server fails', () => {
 
     await server.stop();
     const slowest = logSteps(tracker, 100, 400);
-    await waitFor(() => log.lines.some((line) => line.includes('is not answering')), 20_000, 'the warning');
+    await waitFor(() => log.lines.some((line) => line.includes('is not responding')), 20_000, 'the warning');
     await server.start();
     logSteps(tracker, 400, 500);
     await tracker.endStage('post-train', 'FINISHED');
     await tracker.end('FINISHED');
 
     expect(slowest).toBeLessThan(50);
-    expect(log.lines.some((line) => line.startsWith(`MLflow server ${server.url} answers again after`))).toBe(true);
+    expect(log.lines.some((line) => line.startsWith(`MLflow server ${server.url} responds again after`))).toBe(true);
     expect(log.lines.at(-1)).toMatch(/^MLflow: run uploaded: /);
     await expectSameHistories(run.directory, server.url);
   }, 240_000);
