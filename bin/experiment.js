@@ -5,7 +5,7 @@ import { register } from 'tsx/esm/api';
 
 // A reader that stops early (`experiment schema | head`) closes the pipe. The
 // command keeps going without its console output, so a run still finishes
-// and writes its run directory; other stream errors stay fatal.
+// and writes its run directory. Other stream errors stay fatal.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
