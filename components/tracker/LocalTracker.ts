@@ -30,7 +30,10 @@ export class LocalTracker implements Tracker {
       startTime: Date.now(),
       status: 'RUNNING',
       pid: process.pid,
-      tags: collectSourceTags(run.recipeFile, run.backend),
+      tags: {
+        ...collectSourceTags(run.recipeFile, run.backend),
+        ...(run.parent === undefined ? {} : { ...run.parent.tags, 'mlflow.parentRunId': run.parent.runId }),
+      },
       stages: [],
     };
     this.stageTypes = stageTypesOf(run.recipe);

@@ -14,6 +14,16 @@ export interface RunInfo {
   /** The resolved recipe, as logged. */
   readonly recipe: unknown;
   readonly backend: string;
+  /** Run that groups this one, such as the sweep that started it. */
+  readonly parent?: ParentRun;
+}
+
+/** A parent run on the tracking server; trackers tag the run with it. */
+export interface ParentRun {
+  /** MLflow run id of the parent, recorded as the tag `mlflow.parentRunId`. */
+  readonly runId: string;
+  /** More tags for the run, such as the sweep name and the trial number. */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 /** What a tracker factory receives besides its settings. */

@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { MindDataset } from '../../components/dataset/MindDataset.ts';
-import type { Tracker, TrackerContext } from '../../components/tracker/Tracker.ts';
+import type { ParentRun, Tracker, TrackerContext } from '../../components/tracker/Tracker.ts';
 import { buildRecommender } from '../model/buildRecommender.ts';
 import type { Recommender } from '../model/Recommender.ts';
 import { TokenCache, type NewsField } from '../model/TokenCache.ts';
@@ -22,6 +22,12 @@ export interface RunResult {
   readonly metrics: Readonly<Record<string, Readonly<Record<string, MetricValues>>>>;
 }
 
+/** Settings of one run beyond its recipe. */
+export interface RunRecipeOptions {
+  /** Run that groups this one in the tracker, such as a sweep. */
+  readonly parent?: ParentRun;
+}
+
 /**
  * Runs a loaded recipe: selects the backend, prepares data and tokens, runs the
  * stages in dependency order, passing each stage the outputs it references,
@@ -33,6 +39,7 @@ export async function runRecipe(
   registry: Registry,
   baseLog: Logger,
   progress: ProgressReporter = NO_PROGRESS,
+  options: RunRecipeOptions = {},
 ): Promise<RunResult> {
   const { recipe } = loaded;
   const runDirectory = RunDirectory.create(recipe.outputDirectory, recipe.name, loaded.file);
@@ -68,6 +75,7 @@ export async function runRecipe(
       directory: runDirectory.path,
       recipe,
       backend: backend.name,
+      ...(options.parent === undefined ? {} : { parent: options.parent }),
     });
 
     const dataset = await registry.create<MindDataset>('dataset', recipe.data, { resolvePath, log });
