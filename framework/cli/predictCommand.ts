@@ -23,12 +23,16 @@ Options:
                              the archive the leaderboard accepts
       --title-length N       Title tokens per news article (default: 30, the evaluate stage's default)
       --history-length N     Clicked news per user history (default: 50)
-      --batch-size N         Impressions scored per batch (default: 64)
+      --batch-size N         Impressions scored per batch (default: 128, the evaluate stage's default)
       --backend NAME         ${BACKEND_NAMES.join(', ')} (default: auto)
   -h, --help                 Show this help
 
-Use the title and history lengths that the model was evaluated with, or the
-metrics differ from the evaluate stage's.
+Use the title and history lengths and the batch size that the model was
+evaluated with, or the metrics differ from the evaluate stage's (batches of
+another size can round scores differently and swap near ties).
+
+Every built-in news and user encoder loads, and plug-in components load when
+the plug-in modules named in the model's newsrec-model.json still exist.
 
 Examples:
   experiment predict --model runs/quickstart/RUN/stages/distill-fine-tune/student \\
@@ -62,7 +66,7 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
   const options = {
     titleLength: positiveInteger(values['title-length'], '--title-length', 30),
     historyLength: positiveInteger(values['history-length'], '--history-length', 50),
-    batchSize: positiveInteger(values['batch-size'], '--batch-size', 64),
+    batchSize: positiveInteger(values['batch-size'], '--batch-size', 128),
   };
   if (values.zip === true && parse(out).ext === '.zip') {
     throw new UsageError(`--out ${out}: with --zip, name the text file (e.g. prediction.txt); the archive goes next to it`);

@@ -25,6 +25,11 @@ export class LabelVocabulary {
     return this.idByLabel.get(label) ?? LabelVocabulary.UNKNOWN;
   }
 
+  /** The labels in id order, from id 1; a new vocabulary of them gives each label the same id. */
+  labels(): string[] {
+    return [...this.idByLabel.keys()];
+  }
+
   /** Ids of many labels, in order. */
   idsOf(labels: readonly string[]): Int32Array {
     return Int32Array.from(labels, (label) => this.idOf(label));

@@ -4,6 +4,7 @@ import type { NewsEncoder } from '../../components/newsEncoder/NewsEncoder.ts';
 import type { Tokenizer } from '../../components/tokenizer/Tokenizer.ts';
 import type { UserEncoder } from '../../components/userEncoder/UserEncoder.ts';
 import type { ModelSpec } from '../spec/Recipe.ts';
+import { NO_MODEL_ASSETS, type ModelAssets } from './ModelAssets.ts';
 import type { Module, NamedWeight } from './Module.ts';
 
 /**
@@ -18,6 +19,8 @@ export class Recommender implements Module {
     readonly newsEncoder: NewsEncoder,
     readonly userEncoder: UserEncoder,
     readonly clickPredictor: ClickPredictor,
+    /** What saveRecommender stores besides weights so that the model loads elsewhere. */
+    readonly assets: ModelAssets = NO_MODEL_ASSETS,
   ) {}
 
   get tokenizer(): Tokenizer {
@@ -45,7 +48,7 @@ export class Recommender implements Module {
 
   /** An independent copy (weights copied) under a new label. */
   clone(label: string): Recommender {
-    return new Recommender(label, this.spec, this.newsEncoder.clone(), this.userEncoder.clone(), this.clickPredictor);
+    return new Recommender(label, this.spec, this.newsEncoder.clone(), this.userEncoder.clone(), this.clickPredictor, this.assets);
   }
 
   dispose(): void {

@@ -10,6 +10,12 @@ export interface ArticleLabels {
   readonly subcategories: readonly string[];
 }
 
+/** The category and subcategory vocabularies that article labels get their ids from. */
+export interface LabelVocabularies {
+  readonly categories: LabelVocabulary;
+  readonly subcategories: LabelVocabulary;
+}
+
 /**
  * Token ids of every news article in the corpus, computed once per tokenizer,
  * field and length and shared by all stages and models that use the same
@@ -24,14 +30,19 @@ export class TokenCache {
   private readonly categoryIds: Int32Array;
   private readonly subcategoryIds: Int32Array;
 
-  /** Without `labels` every article has the unknown category. */
+  /**
+   * Without `labels` every article has the unknown category. `vocabularies`
+   * (those a saved model was trained with) fix the label ids; by default the
+   * ids follow the order in which `labels` first name each label.
+   */
   constructor(
     private readonly texts: Readonly<Record<NewsField, readonly string[]>>,
     labels?: ArticleLabels,
+    vocabularies?: LabelVocabularies,
   ) {
     const size = texts.title.length;
-    this.categories = new LabelVocabulary(labels?.categories ?? []);
-    this.subcategories = new LabelVocabulary(labels?.subcategories ?? []);
+    this.categories = vocabularies?.categories ?? new LabelVocabulary(labels?.categories ?? []);
+    this.subcategories = vocabularies?.subcategories ?? new LabelVocabulary(labels?.subcategories ?? []);
     this.categoryIds = labels === undefined ? new Int32Array(size) : this.categories.idsOf(labels.categories);
     this.subcategoryIds = labels === undefined ? new Int32Array(size) : this.subcategories.idsOf(labels.subcategories);
   }
@@ -50,6 +61,11 @@ export class TokenCache {
       byKey.set(key, matrix);
     }
     return matrix;
+  }
+
+  /** The vocabularies the label ids come from; saved with a model so that it reads the same ids later. */
+  get labelVocabularies(): LabelVocabularies {
+    return { categories: this.categories, subcategories: this.subcategories };
   }
 
   /** Rows of a category embedding table: the corpus's categories plus the unknown id. */

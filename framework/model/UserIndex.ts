@@ -28,6 +28,11 @@ export class UserIndex {
     return this.indexById.size + 1;
   }
 
+  /** The user ids in index order, from index 1; a new index of them gives each user the same index. */
+  ids(): string[] {
+    return [...this.indexById.keys()];
+  }
+
   indexOf(userId: string): number {
     return this.indexById.get(userId) ?? UserIndex.UNKNOWN;
   }

@@ -3,9 +3,12 @@ import type { NewsEncoder } from '../../components/newsEncoder/NewsEncoder.ts';
 import type { Tokenizer } from '../../components/tokenizer/Tokenizer.ts';
 import type { UserEncoder } from '../../components/userEncoder/UserEncoder.ts';
 import type { Random } from '../random/Random.ts';
-import type { Registry } from '../registry/Registry.ts';
+import { COMPONENT_KINDS } from '../registry/componentKinds.ts';
+import { BUILTIN_SOURCE, type Registry } from '../registry/Registry.ts';
 import type { Logger } from '../run/Logger.ts';
 import type { ModelSpec } from '../spec/Recipe.ts';
+import type { ModelAssets } from './ModelAssets.ts';
+import type { LabelVocabularies } from './TokenCache.ts';
 import type { UserIndex } from './UserIndex.ts';
 import { Recommender } from './Recommender.ts';
 
@@ -19,8 +22,8 @@ export interface ModelBuildContext {
   readonly resolvePath: (path: string) => string;
   /** Indices of the training users, for user encoders with a user-ID embedding. */
   readonly users?: () => Promise<UserIndex>;
-  /** Sizes of the corpus's category and subcategory vocabularies (unknown id included); 1 each when left out. */
-  readonly labelCounts?: { readonly categories: number; readonly subcategories: number };
+  /** The corpus's category and subcategory vocabularies; without them every article has the unknown label. */
+  readonly labels?: LabelVocabularies;
 }
 
 /** Builds a recommender from a `models:` entry: tokenizer, news encoder, user encoder, click predictor. */
@@ -38,8 +41,8 @@ export async function buildRecommender(label: string, spec: ModelSpec, context: 
     random: random.fork(`${label}.newsEncoder`),
     resolvePath,
     log,
-    categoryCount: context.labelCounts?.categories ?? 1,
-    subcategoryCount: context.labelCounts?.subcategories ?? 1,
+    categoryCount: context.labels?.categories.size ?? 1,
+    subcategoryCount: context.labels?.subcategories.size ?? 1,
   });
   const userEncoder = await registry.create<UserEncoder>('userEncoder', spec.userEncoder, {
     newsSize: newsEncoder.outputSize,
@@ -47,5 +50,37 @@ export async function buildRecommender(label: string, spec: ModelSpec, context: 
     users: context.users,
   });
   const clickPredictor = await registry.create<ClickPredictor>('clickPredictor', spec.clickPredictor, {});
-  return new Recommender(label, spec, newsEncoder, userEncoder, clickPredictor);
+  // The user encoder has already read the index (a cached promise), so awaiting it again reads nothing.
+  const users = userEncoder.readsUserIds === true ? await context.users?.() : undefined;
+  const assets: ModelAssets = {
+    plugins: pluginSources(spec, registry),
+    ...(context.labels === undefined ? {} : { labels: context.labels }),
+    ...(users === undefined ? {} : { users }),
+  };
+  return new Recommender(label, spec, newsEncoder, userEncoder, clickPredictor, assets);
+}
+
+/**
+ * Lists the plug-in modules that registered a component type used anywhere in
+ * the model's settings, nested ones (a plm encoder's backbone) included.
+ */
+function pluginSources(spec: ModelSpec, registry: Registry): string[] {
+  const sources = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    const type = (value as { type?: unknown }).type;
+    if (typeof type === 'string') {
+      for (const kind of COMPONENT_KINDS) {
+        const source = registry.sourceOf(kind, type);
+        if (source !== undefined && source !== BUILTIN_SOURCE) sources.add(source);
+      }
+    }
+    Object.values(value).forEach(visit);
+  };
+  visit(spec);
+  return [...sources];
 }

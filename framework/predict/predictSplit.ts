@@ -28,7 +28,8 @@ export interface PredictResult {
 /**
  * Scores every impression of a split with a model and writes the MIND
  * leaderboard's `prediction.txt` lines to `outFile`, one per impression in
- * file order. Scoring is the evaluate stage's, so on a labelled split the
+ * file order. Scoring is the evaluate stage's, with the model's saved
+ * category vocabularies and training users, so on a labelled split the
  * metrics equal that stage's for the same model and lengths.
  */
 export async function predictSplit(
@@ -38,9 +39,11 @@ export async function predictSplit(
   outFile: string,
   options: PredictOptions,
 ): Promise<PredictResult> {
+  // The model's own label vocabularies keep category ids as in training, whatever order this corpus lists them in.
   const tokens = new TokenCache(
     { title: corpus.titles, abstract: corpus.abstracts },
     { categories: corpus.categories, subcategories: corpus.subcategories },
+    model.assets.labels,
   );
   const cache = new FrozenVectorCache(model.newsEncoder, newsSource(tokens, model, 'title', options.titleLength));
   const accumulator = new MetricAccumulator();
@@ -51,7 +54,7 @@ export async function predictSplit(
   const out = await open(outFile, 'w');
   let pending: Impression[] = [];
   const flush = async () => {
-    const scores = scoreImpressions(model, pending, options.historyLength, corpus, (rows) => cache.get(rows), undefined);
+    const scores = scoreImpressions(model, pending, options.historyLength, corpus, (rows) => cache.get(rows), model.assets.users);
     const lines: string[] = [];
     pending.forEach((impression, index) => {
       const impressionScores = scores[index] as number[];

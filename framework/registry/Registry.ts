@@ -14,6 +14,9 @@ function identifierOf(kind: ComponentKind): symbol {
   return identifier;
 }
 
+/** The source that `Registry.sourceOf` gives for built-in components. */
+export const BUILTIN_SOURCE = 'newsrec-lab';
+
 /** Raised when two modules register the same kind and name. */
 export class DuplicateComponentError extends Error {
   constructor(
@@ -40,7 +43,7 @@ export class Registry {
   /** Registration order per kind, and which module registered each name. */
   private readonly names = new Map<ComponentKind, Map<string, string>>();
 
-  register(definition: ComponentDefinition, source = 'newsrec-lab'): void {
+  register(definition: ComponentDefinition, source = BUILTIN_SOURCE): void {
     const byName = this.names.get(definition.kind) ?? new Map<string, string>();
     const firstSource = byName.get(definition.name);
     if (firstSource !== undefined) {
@@ -76,7 +79,7 @@ export class Registry {
     return this.namesOf(kind).map((name) => this.get(kind, name));
   }
 
-  /** The module that registered a component ('newsrec-lab' for built-ins). */
+  /** The module that registered a component (BUILTIN_SOURCE for built-ins). */
   sourceOf(kind: ComponentKind, name: string): string | undefined {
     return this.names.get(kind)?.get(name);
   }

@@ -120,7 +120,7 @@ export async function runRecipe(
         texts: () => [...corpus.titles, ...corpus.abstracts],
         resolvePath,
         users,
-        labelCounts: { categories: tokens.categoryCount, subcategories: tokens.subcategoryCount },
+        labels: tokens.labelVocabularies,
       });
     };
     const resolveReference = async (reference: string, stage: string): Promise<Recommender[]> => {
