@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { EmbeddingAlignmentLoss } from '../loss/Loss.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { collectFineTuneSamples, epochBatches } from '../../framework/training/clickBatches.ts';
-import { clickForward, clickForwardFromVectors, rowsOfClickBatch } from '../../framework/training/clickForward.ts';
+import { clickForwardFromVectors, rowsOfClickBatch } from '../../framework/training/clickForward.ts';
+import { ClickBatchEncoder } from '../../framework/training/ClickBatchEncoder.ts';
 import { createDistillationLosses, distillationObjective } from '../../framework/training/distillationObjective.ts';
-import { createRowEncoder } from '../../framework/training/encodeNews.ts';
 import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
 import { FrozenVectorCache } from '../../framework/training/FrozenVectorCache.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
@@ -57,11 +57,7 @@ export class DistillFineTuneRunner implements StageRunner {
     );
     const optimizer = await registry.create<tf.Optimizer>('optimizer', settings.optimizer, {});
 
-    const encodeTitles = createRowEncoder(
-      student.newsEncoder,
-      newsSource(context.tokens, student, 'title', settings.titleLength),
-      settings,
-    );
+    const encodeTitles = new ClickBatchEncoder(student, newsSource(context.tokens, student, 'title', settings.titleLength), settings);
     const teacherCaches = teachers.map((teacher) => context.frozenVectors(teacher, 'title', settings.titleLength));
     const weights = [...student.trainableWeights(), ...newsAlignment.trainableWeights(), ...userAlignment.trainableWeights()];
     const random = context.random.fork('batches');
@@ -72,14 +68,14 @@ export class DistillFineTuneRunner implements StageRunner {
         step += 1;
         // Caches are filled before the gradient step so the step's tape holds only the trained part.
         const batchRows = rowsOfClickBatch(batch);
-        encodeTitles.prepare(batchRows);
+        encodeTitles.prepare(batch);
         for (const cache of teacherCaches) cache.get(batchRows);
         const values = trainStep(optimizer, weights, () => {
           const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;
           const teacherForwards = teachers.map((teacher, index) =>
             clickForwardFromVectors(teacher, batch, (rows) => (teacherCaches[index] as FrozenVectorCache).get(rows)),
           );
-          const studentForward = clickForward(student, encodeTitles, batch, true);
+          const studentForward = encodeTitles.forward(batch, true);
           const flatten = (vectors: tf.Tensor3D) =>
             tf.reshape(vectors, [batch.size * batch.candidateCount, vectors.shape[2]]) as tf.Tensor2D;
           return distillationObjective(

@@ -5,8 +5,7 @@ import type { ClassificationLoss } from '../loss/Loss.ts';
 import type { Recommender } from '../../framework/model/Recommender.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { collectFineTuneSamples, epochBatches } from '../../framework/training/clickBatches.ts';
-import { clickForward, rowsOfClickBatch } from '../../framework/training/clickForward.ts';
-import { createRowEncoder } from '../../framework/training/encodeNews.ts';
+import { ClickBatchEncoder } from '../../framework/training/ClickBatchEncoder.ts';
 import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
@@ -37,11 +36,7 @@ export class FineTuneRunner implements StageRunner {
       model.newsEncoder.setTrainable?.({ layers: settings.trainableLayers, embeddings: settings.trainEmbeddings });
       const loss = await context.registry.create<ClassificationLoss>('loss', settings.loss, {});
       const optimizer = await context.registry.create<tf.Optimizer>('optimizer', settings.optimizer, {});
-      const encodeTitles = createRowEncoder(
-        model.newsEncoder,
-        newsSource(context.tokens, model, 'title', settings.titleLength),
-        settings,
-      );
+      const encodeTitles = new ClickBatchEncoder(model, newsSource(context.tokens, model, 'title', settings.titleLength), settings);
       const weights = model.trainableWeights();
       const prefix = sources.length > 1 ? `model_${index + 1}/` : '';
       const random = context.random.fork(`model ${index}`);
@@ -50,9 +45,9 @@ export class FineTuneRunner implements StageRunner {
       training: for (let epoch = 1; epoch <= settings.epochs; epoch++) {
         for (const batch of epochBatches(samples, settings.batchSize, random)) {
           step += 1;
-          encodeTitles.prepare(rowsOfClickBatch(batch));
+          encodeTitles.prepare(batch);
           const values = trainStep(optimizer, weights, () => {
-            const forward = clickForward(model, encodeTitles, batch, true);
+            const forward = encodeTitles.forward(batch, true);
             const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;
             return { total: loss.compute(forward.scores, labels), parts: {} };
           });

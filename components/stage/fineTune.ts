@@ -5,6 +5,7 @@ import {
   adam,
   batchSize,
   cacheFrozenLayers,
+  dedupeNews,
   epochs,
   historyLength,
   lengthBucketSize,
@@ -14,6 +15,7 @@ import {
   nestedComponent,
   npratio,
   saveModels,
+  staleHistorySteps,
   titleLength,
   trainableLayers,
   trainEmbeddings,
@@ -31,6 +33,8 @@ export const clickTaskSettings = {
   save: saveModels,
   cacheFrozenLayers,
   lengthBucketSize,
+  dedupeNews,
+  staleHistorySteps,
 };
 
 export const fineTuneSettings = Type.Object({

@@ -69,6 +69,19 @@ export const lengthBucketSize = Type.Integer({
     'Encode the articles of a batch in groups of this many texts of similar length, each cut to its own longest text (0: one group padded to the longest)',
 });
 
+export const dedupeNews = Type.Boolean({
+  default: true,
+  description:
+    'Encode each distinct article of a batch once and reuse its vector for every history slot and candidate it fills; exact',
+});
+
+export const staleHistorySteps = Type.Integer({
+  minimum: 0,
+  default: 0,
+  description:
+    'Reuse history news vectors computed up to this many steps earlier (inference mode, no gradient) and encode only the candidates with gradient; faster but changes results (0: off)',
+});
+
 export const historyLength = Type.Integer({
   minimum: 1,
   default: 50,

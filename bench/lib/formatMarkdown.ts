@@ -1,0 +1,55 @@
+import type { ScenarioResult } from './Figure.ts';
+
+/** Everything one `npm run bench` measured. */
+export interface BenchReport {
+  readonly startedAt: string;
+  readonly seconds: number;
+  readonly quick: boolean;
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly platform: string };
+  readonly scenarios: readonly ScenarioResult[];
+  /** Scenarios whose process failed, with the reason. */
+  readonly failures: readonly string[];
+}
+
+/** Formats a number with three significant digits (more before the decimal point when needed). */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const magnitude = Math.abs(value);
+  if (magnitude >= 100) return value.toFixed(0);
+  if (magnitude >= 10) return value.toFixed(1);
+  if (magnitude >= 1) return value.toFixed(2);
+  return value.toPrecision(3);
+}
+
+/** Renders the report as Markdown: one table per scenario, then every ratio with its target. */
+export function formatMarkdown(report: BenchReport): string {
+  const lines: string[] = [
+    `# newsrec-lab benchmark, ${report.startedAt}${report.quick ? ' (--quick: sizes and repetitions reduced, not comparable)' : ''}`,
+    '',
+    `${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}, ${report.machine.platform}; ${report.seconds.toFixed(0)} s in total.`,
+    'Each figure is the median of the measured repetitions after warm-up, with their min and max.',
+    '',
+  ];
+  for (const scenario of report.scenarios) {
+    lines.push(`## ${scenario.title}`, '', '| figure | median | min | max | unit | repetitions |', '|---|---:|---:|---:|---|---:|');
+    for (const figure of scenario.figures) {
+      lines.push(`| ${figure.name} | ${formatNumber(figure.median)} | ${formatNumber(figure.min)} | ${formatNumber(figure.max)} | ${figure.unit} | ${figure.repetitions} |`);
+    }
+    lines.push('', `Peak RSS of the scenario's process: ${scenario.peakRssMiB.toFixed(0)} MiB; ${scenario.seconds.toFixed(0)} s.`);
+    for (const note of scenario.notes) lines.push(`- ${note}`);
+    lines.push('');
+  }
+  const ratios = report.scenarios.flatMap((scenario) => scenario.ratios);
+  if (ratios.length > 0) {
+    lines.push('## Ratios and targets', '', '| ratio | value | target | met |', '|---|---:|---:|---|');
+    for (const ratio of ratios) {
+      const met = ratio.met === undefined ? '' : ratio.met ? 'yes' : 'no';
+      lines.push(`| ${ratio.name} | ${formatNumber(ratio.value)} | ${ratio.target === undefined ? '' : `≥ ${formatNumber(ratio.target)}`} | ${met} |`);
+    }
+    lines.push('');
+  }
+  if (report.failures.length > 0) {
+    lines.push('## Failed scenarios', '', ...report.failures.map((failure) => `- ${failure}`), '');
+  }
+  return `${lines.join('\n')}\n`;
+}
