@@ -8,6 +8,8 @@ Declare news-recommendation experiments as YAML recipes and run them.
 
 Commands:
   run RECIPE.yaml            Validate a recipe, run its stages and print the metrics
+  sweep RECIPE.yaml --grid PATH=VALUES...
+                             Run a recipe once per combination of values and compare a metric
   validate RECIPE.yaml...    Check recipes without running them (exit code 2 on errors)
   components [--json]        List the registered components and their settings
   schema [--out FILE]        Print the JSON Schema of recipes
@@ -35,6 +37,7 @@ type Command = (args: string[], io: CommandIO) => Promise<number>;
 // `components` never load what `run` needs (TensorFlow.js).
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./runCommand.ts')).runCommand,
+  sweep: async () => (await import('./sweepCommand.ts')).sweepCommand,
   validate: async () => (await import('./validateCommand.ts')).validateCommand,
   components: async () => (await import('./componentsCommand.ts')).componentsCommand,
   schema: async () => (await import('./schemaCommand.ts')).schemaCommand,

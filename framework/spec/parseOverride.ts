@@ -30,8 +30,23 @@ export function parseOverride(text: string): RecipeOverride {
   if (equals <= 0) {
     throw new OverrideError(flag, "expected PATH=VALUE, such as 'stages.fine-tune.epochs=2'");
   }
+  const path = parseOverridePath(text.slice(0, equals), flag);
+  let value: unknown;
+  try {
+    value = parse(text.slice(equals + 1));
+  } catch (error) {
+    throw new OverrideError(flag, `invalid YAML value: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return { flag, path, value };
+}
+
+/**
+ * Parses the PATH of a flag: dotted keys, each optionally followed by list
+ * indices (`stages.fine-tune.epochs`, `plugins[0]`). Errors name `flag`.
+ */
+export function parseOverridePath(text: string, flag: string): SpecPath {
   const path: (string | number)[] = [];
-  for (const part of text.slice(0, equals).split('.')) {
+  for (const part of text.split('.')) {
     const match = SEGMENT.exec(part);
     if (match === null) {
       throw new OverrideError(flag, `invalid path segment '${part}': use keys of letters, digits, '_' and '-', each optionally followed by [INDEX]`);
@@ -41,13 +56,7 @@ export function parseOverride(text: string): RecipeOverride {
       path.push(Number(index[1]));
     }
   }
-  let value: unknown;
-  try {
-    value = parse(text.slice(equals + 1));
-  } catch (error) {
-    throw new OverrideError(flag, `invalid YAML value: ${(error as Error).message.split('\n')[0]}`);
-  }
-  return { flag, path, value };
+  return path;
 }
 
 /**
