@@ -11,6 +11,9 @@ import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts
 import { FrozenVectorCache } from '../../framework/training/FrozenVectorCache.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
+import { createEarlyStopping } from '../../framework/training/EarlyStopping.ts';
+import { describeImpressions, positionedBatches, skipBatches } from '../../framework/training/positionedBatches.ts';
+import { TrainingLoop } from '../../framework/training/TrainingLoop.ts';
 import type { distillFineTuneSettings } from './distillFineTune.ts';
 import { capSteps } from './FineTuneRunner.ts';
 import { requireSplit } from './requireSplit.ts';
@@ -61,10 +64,17 @@ export class DistillFineTuneRunner implements StageRunner {
     const teacherCaches = teachers.map((teacher) => context.frozenVectors(teacher, 'title', settings.titleLength));
     const weights = [...student.trainableWeights(), ...newsAlignment.trainableWeights(), ...userAlignment.trainableWeights()];
     const random = context.random.fork('batches');
+    const batches = positionedBatches(settings.epochs, () => epochBatches(samples, settings.batchSize, random));
+    const loop = new TrainingLoop(context, settings, {
+      weights: { student: student.trainableWeights(), news: newsAlignment.trainableWeights(), user: userAlignment.trainableWeights() },
+      optimizer,
+      earlyStopping: await createEarlyStopping(context, student, settings),
+    });
+    const start = await loop.resume({ skip: (position) => skipBatches(batches, position) });
 
-    let step = 0;
-    training: for (let epoch = 1; epoch <= settings.epochs; epoch++) {
-      for (const batch of epochBatches(samples, settings.batchSize, random)) {
+    let step = start.kind === 'resumed' ? start.step : 0;
+    if (step < totalSteps) {
+      for (const { epoch, batch: batchNumber, value: batch } of batches) {
         step += 1;
         // Caches are filled before the gradient step so the step's tape holds only the trained part.
         const batchRows = rowsOfClickBatch(batch);
@@ -106,9 +116,13 @@ export class DistillFineTuneRunner implements StageRunner {
           context.metrics.logStep(values, step);
         }
         context.onStep?.(step);
-        if (step >= totalSteps) break training;
+        const stop = await loop.afterStep(step, { epoch, batch: batchNumber }, values.loss as number, () =>
+          describeImpressions(batch.impressionIds ?? []),
+        );
+        if (step >= totalSteps || stop !== undefined) break;
       }
     }
+    loop.finish();
     optimizer.dispose();
     newsAlignment.dispose();
     userAlignment.dispose();

@@ -10,6 +10,8 @@ import { createRowEncoder, distinctRows } from '../../framework/training/encodeN
 import { newsSource } from '../../framework/training/newsSource.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
+import { describeNews } from '../../framework/training/positionedBatches.ts';
+import { TrainingLoop } from '../../framework/training/TrainingLoop.ts';
 import type { distillPostTrainSettings } from './distillPostTrain.ts';
 
 type Settings = Static<typeof distillPostTrainSettings>;
@@ -60,7 +62,16 @@ export class DistillPostTrainRunner implements StageRunner {
       random: context.random,
     });
     const weights = [...student.trainableWeights(), ...alignment.trainableWeights()];
-    for (let step = 1; step <= settings.steps; step++) {
+    const loop = new TrainingLoop(context, settings, {
+      weights: { student: student.trainableWeights(), alignment: alignment.trainableWeights() },
+      optimizer,
+    });
+    const start = await loop.resume({
+      skip: (_, step) => {
+        for (let skipped = 0; skipped < step; skipped++) batches.next();
+      },
+    });
+    for (let step = (start.kind === 'resumed' ? start.step : 0) + 1; step <= settings.steps; step++) {
       const batch = batches.next();
       const { distinct, positions } = distinctRows(batch.titles);
       const teacherVectors = teacherCaches.map((cache) => ({
@@ -108,6 +119,8 @@ export class DistillPostTrainRunner implements StageRunner {
         context.metrics.logStep(values, step);
       }
       context.onStep?.(step);
+      const stop = await loop.afterStep(step, { epoch: 1, batch: step }, values.loss as number, () => describeNews(batch.anchors, context.dataset.corpus));
+      if (stop !== undefined) break;
     }
     optimizer.dispose();
     alignment.dispose();

@@ -9,6 +9,9 @@ import { ClickBatchEncoder } from '../../framework/training/ClickBatchEncoder.ts
 import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
+import { createEarlyStopping } from '../../framework/training/EarlyStopping.ts';
+import { describeImpressions, positionedBatches, skipBatches } from '../../framework/training/positionedBatches.ts';
+import { keptTaskWeights, TrainingLoop } from '../../framework/training/TrainingLoop.ts';
 import { requireSplit } from './requireSplit.ts';
 import type { fineTuneSettings } from './fineTune.ts';
 
@@ -40,10 +43,20 @@ export class FineTuneRunner implements StageRunner {
       const weights = model.trainableWeights();
       const prefix = sources.length > 1 ? `model_${index + 1}/` : '';
       const random = context.random.fork(`model ${index}`);
+      const batches = positionedBatches(settings.epochs, () => epochBatches(samples, settings.batchSize, random));
+      const loop = new TrainingLoop(context, settings, {
+        weights: { model: model.trainableWeights() },
+        optimizer,
+        task: index,
+        kept: () => keptTaskWeights(tuned),
+        earlyStopping: await createEarlyStopping(context, model, settings, prefix),
+      });
+      const start = await loop.resume({ skip: (position) => skipBatches(batches, position) });
 
-      let step = 0;
-      training: for (let epoch = 1; epoch <= settings.epochs; epoch++) {
-        for (const batch of epochBatches(samples, settings.batchSize, random)) {
+      let step = start.kind === 'resumed' ? start.step : 0;
+      if (start.kind === 'done') step = totalSteps;
+      if (step < totalSteps) {
+        for (const { epoch, batch: batchNumber, value: batch } of batches) {
           step += 1;
           encodeTitles.prepare(batch);
           const values = trainStep(optimizer, weights, () => {
@@ -56,8 +69,12 @@ export class FineTuneRunner implements StageRunner {
             context.metrics.logStep(prefixKeys(values, prefix), step);
           }
           context.onStep?.(step);
-          if (step >= totalSteps) break training;
+          const stop = await loop.afterStep(step, { epoch, batch: batchNumber }, values.loss as number, () =>
+            describeImpressions(batch.impressionIds ?? []),
+          );
+          if (step >= totalSteps || stop !== undefined) break;
         }
+        loop.finish();
       }
       optimizer.dispose();
       if (settings.save) {

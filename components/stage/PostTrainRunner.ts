@@ -9,6 +9,8 @@ import { createRowEncoder } from '../../framework/training/encodeNews.ts';
 import { newsSource } from '../../framework/training/newsSource.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
+import { describeNews } from '../../framework/training/positionedBatches.ts';
+import { TrainingLoop } from '../../framework/training/TrainingLoop.ts';
 import type { postTrainSettings } from './postTrain.ts';
 import { join } from 'node:path';
 
@@ -52,7 +54,25 @@ export class PostTrainRunner implements StageRunner {
       random: context.random,
     });
     const weights = model.trainableWeights();
-    for (let step = 1; step <= totalSteps; step++) {
+    const loop = new TrainingLoop(context, settings, {
+      weights: { model: weights },
+      optimizer,
+      kept: () => Object.fromEntries(snapshots.map((snapshot, index) => [`snapshot-${index + 1}`, snapshot.weights()])),
+    });
+    const start = await loop.resume({
+      skip: (_, step) => {
+        for (let skipped = 0; skipped < step; skipped++) batches.next();
+      },
+      recreateKept: (names) =>
+        Object.fromEntries(
+          names.map((name) => {
+            const snapshot = model.clone(`${context.stageName}.snapshots[${snapshots.length}]`);
+            snapshots.push(snapshot);
+            return [name, snapshot.weights()];
+          }),
+        ),
+    });
+    for (let step = (start.kind === 'resumed' ? start.step : 0) + 1; step <= totalSteps; step++) {
       const batch = batches.next();
       encodeTitles.prepare(batch.titles);
       encodeBodies.prepare(batch.anchors);
@@ -72,6 +92,8 @@ export class PostTrainRunner implements StageRunner {
         context.log.info(`snapshot ${snapshots.length}/${plan.count} kept at step ${step}`);
       }
       context.onStep?.(step);
+      const stop = await loop.afterStep(step, { epoch: 1, batch: step }, values.loss as number, () => describeNews(batch.anchors, context.dataset.corpus));
+      if (stop !== undefined) break;
     }
     optimizer.dispose();
 

@@ -6,6 +6,7 @@ import {
   batchSize,
   cacheFrozenLayers,
   dedupeNews,
+  earlyStopping,
   epochs,
   historyLength,
   lengthBucketSize,
@@ -19,6 +20,7 @@ import {
   titleLength,
   trainableLayers,
   trainEmbeddings,
+  trainingGuardSettings,
 } from './stageSettings.ts';
 
 /** Settings of the click-prediction task shared by fine-tuning and its distillation. */
@@ -35,6 +37,8 @@ export const clickTaskSettings = {
   lengthBucketSize,
   dedupeNews,
   staleHistorySteps,
+  ...trainingGuardSettings,
+  earlyStopping,
 };
 
 export const fineTuneSettings = Type.Object({

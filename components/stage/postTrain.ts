@@ -13,6 +13,7 @@ import {
   titleLength,
   trainableLayers,
   trainEmbeddings,
+  trainingGuardSettings,
 } from './stageSettings.ts';
 
 /** Settings of the title/body contrastive task shared by post-training and its distillation. */
@@ -33,6 +34,7 @@ export const contrastiveTaskSettings = {
   save: saveModels,
   cacheFrozenLayers,
   lengthBucketSize,
+  ...trainingGuardSettings,
 };
 
 export const postTrainSettings = Type.Object({

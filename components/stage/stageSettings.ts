@@ -106,4 +106,53 @@ export const maxSteps = Type.Integer({
 export const adam = (learningRate: number) =>
   nestedComponent('optimizer', { type: 'adam', learningRate }, 'Optimiser of the trained weights');
 
+export const checkpointEvery = Type.Integer({
+  minimum: 0,
+  default: 500,
+  description:
+    'Steps between training checkpoints (weights, optimizer state, data position, random state) in the run directory; ' +
+    'Ctrl-C also writes one. 0: only at Ctrl-C',
+});
+
+export const divergence = Type.Object(
+  {
+    factor: Type.Number({
+      minimum: 0,
+      default: 0,
+      description: 'Stop training early when the loss stays above factor times the best running mean of the loss (0: off)',
+    }),
+    patience: Type.Integer({ minimum: 1, default: 50, description: 'Consecutive steps above the limit before training stops' }),
+    window: Type.Integer({ minimum: 1, default: 50, description: 'Steps averaged in the running mean of the loss' }),
+  },
+  { default: {}, additionalProperties: false, description: 'Early stop of a diverging loss; off by default' },
+);
+
+/** Settings every training stage shares: checkpoints and the divergence stop. */
+export const trainingGuardSettings = { checkpointEvery, divergence };
+
+export const earlyStopping = Type.Object(
+  {
+    every: Type.Integer({
+      minimum: 0,
+      default: 0,
+      description: 'Steps between evaluations on the first `impressions` dev impressions (0: off)',
+    }),
+    patience: Type.Integer({
+      minimum: 1,
+      default: 3,
+      description: 'Evaluations without improvement before training stops; the best weights are kept',
+    }),
+    impressions: Type.Integer({ minimum: 1, default: 1000, description: 'Dev impressions scored at each evaluation' }),
+    metric: Type.Union([Type.Literal('AUC'), Type.Literal('MRR'), Type.Literal('nDCG@5'), Type.Literal('nDCG@10')], {
+      default: 'AUC',
+      description: 'Metric that has to improve',
+    }),
+  },
+  {
+    default: {},
+    additionalProperties: false,
+    description: 'Evaluation-based early stopping on a subset of the dev split, keeping the best weights; off by default',
+  },
+);
+
 export type AnySchema = TSchema;

@@ -1,8 +1,8 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../framework/run/writeFileAtomic.ts';
 import { collectSourceTags } from '../../framework/tracking/collectSourceTags.ts';
-import { TRACKING_FILE, type TrackedStage, type TrackingRecord } from '../../framework/tracking/TrackingRecord.ts';
+import { readTrackingRecord, TRACKING_FILE, type TrackedStage, type TrackingRecord } from '../../framework/tracking/TrackingRecord.ts';
 import type { RunInfo, RunStatus, Tracker } from './Tracker.ts';
 
 /**
@@ -23,6 +23,12 @@ export class LocalTracker implements Tracker {
 
   async start(run: RunInfo): Promise<void> {
     this.directory = run.directory;
+    this.stageTypes = stageTypesOf(run.recipe);
+    const existing = run.resumed === true ? readTrackingRecord(run.directory) : undefined;
+    if (existing !== undefined) {
+      this.continueRecord(existing);
+      return;
+    }
     this.record = {
       runId: run.runId,
       recipeName: run.recipeName,
@@ -36,11 +42,28 @@ export class LocalTracker implements Tracker {
       },
       stages: [],
     };
-    this.stageTypes = stageTypesOf(run.recipe);
+    this.saveRecord();
+  }
+
+  /**
+   * Continues the record of a resumed run: status RUNNING again under this
+   * process, the end and error cleared, and the final metrics kept. Stages
+   * that did not finish are started again by the run and get a new entry.
+   */
+  private continueRecord(existing: TrackingRecord): void {
+    const { endTime: _endTime, error: _error, ...rest } = existing;
+    this.record = { ...rest, status: 'RUNNING', pid: process.pid, stages: existing.stages.filter((stage) => stage.status === 'FINISHED') };
+    const metricsPath = join(this.directory, 'metrics.json');
+    if (existsSync(metricsPath)) {
+      Object.assign(this.final, JSON.parse(readFileSync(metricsPath, 'utf8')) as Record<string, Record<string, number | string>>);
+    }
     this.saveRecord();
   }
 
   async startStage(stage: string): Promise<void> {
+    const finished = this.stage(stage);
+    // A resumed run reaches stages it finished before: their entry stays as it was.
+    if (finished !== undefined && finished.status === 'FINISHED') return;
     const type = this.stageTypes[stage];
     this.record?.stages.push({ name: stage, ...(type === undefined ? {} : { type }), startTime: Date.now(), status: 'RUNNING' });
     this.saveRecord();

@@ -4,6 +4,8 @@ import { BackgroundUpload } from '../../framework/tracking/BackgroundUpload.ts';
 import { MlflowClient } from '../../framework/tracking/MlflowClient.ts';
 import { MlflowUploader } from '../../framework/tracking/MlflowUploader.ts';
 import { resolveMlflowConnection } from '../../framework/tracking/resolveMlflowConnection.ts';
+import { SyncState } from '../../framework/tracking/SyncState.ts';
+import { readTrackingRecord, type TrackingRecord } from '../../framework/tracking/TrackingRecord.ts';
 import { LocalTracker } from './LocalTracker.ts';
 import type { mlflowTracker } from './mlflow.ts';
 import type { RunInfo, RunStatus, Tracker } from './Tracker.ts';
@@ -31,6 +33,7 @@ export class MlflowTracker implements Tracker {
   }
 
   async start(run: RunInfo): Promise<void> {
+    const before = run.resumed === true ? readTrackingRecord(run.directory) : undefined;
     await this.local.start(run);
     this.directory = run.directory;
     const connection = resolveMlflowConnection(this.settings.trackingUri);
@@ -47,6 +50,7 @@ export class MlflowTracker implements Tracker {
       timeoutMs: this.settings.requestTimeoutSeconds * 1000,
       retry: { maxAttempts: this.settings.maxAttempts, initialDelayMs: 500, maxDelayMs: 8000 },
     });
+    if (before !== undefined) await reopenRuns(run.directory, client, before, this.log);
     this.uploader = new MlflowUploader(run.directory, client, {
       experimentName: this.settings.experimentName,
       uploadCheckpoints: this.settings.uploadCheckpoints,
@@ -99,4 +103,33 @@ export class MlflowTracker implements Tracker {
       );
     }
   }
+}
+
+/**
+ * Prepares the upload of a resumed run so that it continues the MLflow runs
+ * whose ids `mlflow-sync.json` keeps instead of creating new ones: the steps
+ * that ended the parent run, uploaded its end-of-run artifacts and ended the
+ * stages that did not finish are marked as not done, and those runs are set
+ * back to RUNNING. The uploader ends them again when the run ends.
+ */
+async function reopenRuns(directory: string, client: MlflowClient, before: TrackingRecord, log: Logger): Promise<void> {
+  const state = SyncState.load(directory);
+  const progress = state.forServer(client.baseUrl);
+  const unfinished = before.stages.filter((stage) => stage.status !== 'FINISHED').map((stage) => stage.name);
+  const redo = (step: string) =>
+    step === 'end:run' ||
+    (step.startsWith('artifact:') && step !== 'artifact:recipe.yaml') ||
+    unfinished.some((stage) => step === `final:${stage}` || step === `end:stage:${stage}`);
+  progress.done = progress.done.filter((step) => !redo(step));
+  state.save();
+  const reopened = [progress.runs.run, ...unfinished.map((stage) => progress.runs[`stage:${stage}`])];
+  for (const synced of reopened) {
+    if (synced === undefined) continue;
+    try {
+      await client.updateRun({ runId: synced.runId, status: 'RUNNING' });
+    } catch (error) {
+      log.warn(`MLflow: run ${synced.runId} could not be set back to RUNNING (${(error as Error).message}); its final status is set when the run ends`);
+    }
+  }
+  if (progress.runs.run !== undefined) log.info(`MLflow: continuing run ${progress.runs.run.runId}`);
 }

@@ -16,6 +16,8 @@ export interface RunInfo {
   readonly backend: string;
   /** Run that groups this one, such as the sweep that started it. */
   readonly parent?: ParentRun;
+  /** True when `experiment run --resume` continues a run that this directory already records. */
+  readonly resumed?: boolean;
 }
 
 /** A parent run on the tracking server; trackers tag the run with it. */

@@ -19,6 +19,7 @@ Commands:
                              Write MIND leaderboard predictions of a saved model
   report RUN_DIR             Write a run's report.html and PNG figures again
   compare RUN_DIR...         Print differing settings and the metrics of runs side by side
+  cache ls|prune             List or remove stage cache entries
   init [FILE]                Write a commented starter recipe (default: recipe.yaml)
 
 Run 'experiment COMMAND --help' for the options of a command.
@@ -46,6 +47,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   predict: async () => (await import('./predictCommand.ts')).predictCommand,
   report: async () => (await import('./reportCommand.ts')).reportCommand,
   compare: async () => (await import('./compareCommand.ts')).compareCommand,
+  cache: async () => (await import('./cacheCommand.ts')).cacheCommand,
   init: async () => (await import('./initCommand.ts')).initCommand,
 };
 

@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { RunRecord } from '../run/RunDirectory.ts';
 import { createRegistry } from '../registry/createRegistry.ts';
 import type { CommandIO } from '../run/Logger.ts';
 import { createRenderer, progressLogger, type ProgressMode } from '../progress/createRenderer.ts';
@@ -8,13 +11,26 @@ import { runRecipe } from '../run/runRecipe.ts';
 import { loadRecipe } from '../spec/loadRecipe.ts';
 import { OverrideError, parseOverride, type RecipeOverride } from '../spec/parseOverride.ts';
 
-export const RUN_HELP = `Usage: experiment run RECIPE.yaml [--set PATH=VALUE]... [--quiet | --json]
+export const RUN_HELP = `Usage: experiment run RECIPE.yaml [--set PATH=VALUE]... [--force STAGE]... [--no-cache]
+                      [--cache-dir DIR] [--quiet | --json]
+       experiment run --resume RUN_DIR [--force STAGE]... [--cache-dir DIR] [--quiet | --json]
 
 Validates the recipe, runs its stages in dependency order and prints the
 evaluation metrics. Every run writes a directory under the recipe's
 output.directory (default: runs/<recipe name>/<run id>/) with the recipe,
 per-step metrics (metrics.jsonl), final metrics (metrics.json), the log and
 the trained models in Hugging Face layout.
+
+Stage cache: the outputs of every stage are stored under a key made of its
+settings, its inputs, the data files (path, size, modification time), the
+seed, the backend and the code. A stage whose key is unchanged is reused and
+the log says "cached". The cache is in NEWSREC_CACHE_DIR, else
+<output.directory>/.stage-cache; 'experiment cache ls|prune' manages it.
+
+Resume: training stages write a checkpoint every checkpointEvery steps and
+when Ctrl-C is pressed once (twice exits at once). --resume continues a
+stopped run in its own directory: finished stages come from the cache and
+the interrupted stage continues from its checkpoint.
 
 Progress: on a terminal, each stage shows a bar with step/total, steps per
 second, ETA and the current loss. When stdout is not a terminal (a pipe, a
@@ -25,6 +41,12 @@ their times, final metrics, the run directory and the MLflow run.
 Options:
       --set PATH=VALUE  Override one recipe value after 'extends' is merged; VALUE
                is parsed as YAML and validated like the file (repeatable)
+      --resume RUN_DIR  Continue a killed, failed or interrupted run in RUN_DIR with
+               the recipe file and --set flags it was started with
+      --force STAGE  Run STAGE even when the cache has its outputs (repeatable)
+      --no-cache     Neither reuse nor store stage outputs
+      --cache-dir DIR  Stage cache directory (default: NEWSREC_CACHE_DIR, else
+               <output.directory>/.stage-cache)
   -q, --quiet  Print only warnings, errors and the run directory at the end
       --json   Print one JSON object per event and line (run-start, stage-start,
                step, stage-end, log, run-end, summary); times in ms since the epoch
@@ -35,6 +57,8 @@ Examples:
   experiment run experiments/quickstart.yaml --json > events.jsonl
   experiment run experiments/quickstart.yaml --quiet
   experiment run experiments/plm-nr.yaml --set stages.fine-tune.optimizer.learningRate=2e-5
+  experiment run experiments/quickstart.yaml --force evaluate
+  experiment run --resume runs/quickstart/20260101-120000Z-a1b2c3
 `;
 
 /** `experiment run`: loads, validates and runs a recipe. Spec errors propagate as RecipeError (exit code 2). */
@@ -47,29 +71,65 @@ export async function runCommand(args: string[], io: CommandIO): Promise<number>
       quiet: { type: 'boolean', short: 'q' },
       json: { type: 'boolean' },
       set: { type: 'string', multiple: true },
+      resume: { type: 'string' },
+      force: { type: 'string', multiple: true },
+      'no-cache': { type: 'boolean' },
+      'cache-dir': { type: 'string' },
     },
   });
   if (values.help === true) {
     io.stdout.write(RUN_HELP);
     return 0;
   }
-  if (positionals.length !== 1) {
-    io.stderr.write(`experiment run: expected one recipe file, got ${positionals.length}\n\n${RUN_HELP}`);
+  const resume = values.resume;
+  const expected = resume === undefined ? 1 : 0;
+  if (positionals.length !== expected) {
+    const what = resume === undefined ? 'one recipe file' : 'no recipe file with --resume (the run directory names it)';
+    io.stderr.write(`experiment run: expected ${what}, got ${positionals.length}\n\n${RUN_HELP}`);
     return 2;
   }
   if (values.quiet === true && values.json === true) {
     throw new UsageError('run: --quiet and --json exclude each other');
   }
+  if (resume !== undefined && values.set !== undefined) {
+    throw new UsageError('run: --set cannot be combined with --resume; the run continues with the flags it was started with');
+  }
   const registry = createRegistry();
-  const overrides = parseOverrides(values.set ?? []);
-  const loaded = await loadRecipe(positionals[0] as string, { registry, overrides });
+  const invocation = resume === undefined ? { file: positionals[0] as string, flags: values.set ?? [] } : resumedInvocation(resume);
+  const overrides = parseOverrides(invocation.flags);
+  const loaded = await loadRecipe(invocation.file, { registry, overrides });
+  const force = values.force ?? [];
+  for (const stage of force) {
+    if (loaded.recipe.stages[stage] === undefined) {
+      throw new UsageError(`run: --force ${stage}: no such stage; the recipe's stages are ${Object.keys(loaded.recipe.stages).join(', ')}`);
+    }
+  }
   let mode: ProgressMode = 'auto';
   if (values.json === true) mode = 'json';
   if (values.quiet === true) mode = 'quiet';
   const progress = createRenderer(mode, io);
-  const result = await runRecipe(loaded, registry, progressLogger(progress), progress);
+  const result = await runRecipe(loaded, registry, progressLogger(progress), progress, {
+    ...(resume === undefined ? {} : { resume: resolve(resume) }),
+    cache: values['no-cache'] !== true,
+    ...(values['cache-dir'] === undefined ? {} : { cacheDirectory: values['cache-dir'] }),
+    force,
+    overrides: invocation.flags,
+  });
   progress.emit({ event: 'summary', time: Date.now(), ...readRunSummary(result.directory, result.metrics) });
   return 0;
+}
+
+/** The recipe file and --set flags recorded in a run directory's run.json. */
+function resumedInvocation(directory: string): { file: string; flags: string[] } {
+  const recordPath = join(directory, 'run.json');
+  if (!existsSync(recordPath)) {
+    throw new UsageError(`run: --resume ${directory}: not a run directory (${recordPath} not found)`);
+  }
+  const record = JSON.parse(readFileSync(recordPath, 'utf8')) as RunRecord;
+  if (!existsSync(record.recipeFile)) {
+    throw new UsageError(`run: --resume ${directory}: the recipe ${record.recipeFile} that started the run no longer exists`);
+  }
+  return { file: record.recipeFile, flags: record.overrides ?? [] };
 }
 
 /** Parses the `--set` flags; a malformed one is a usage error naming the flag. */

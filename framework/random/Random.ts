@@ -8,6 +8,16 @@ export class Random {
 
   constructor(seed: number) {
     this.state = seed >>> 0;
+    for (const ledger of openLedgers) ledger.add(this);
+  }
+
+  /** The generator's whole state, for checkpoints; assigning it back continues the same sequence. */
+  get currentState(): number {
+    return this.state;
+  }
+
+  set currentState(state: number) {
+    this.state = state >>> 0;
   }
 
   /** Returns a float in [0, 1). */
@@ -38,6 +48,23 @@ export class Random {
     return new Random(hash);
   }
 
+  /**
+   * Returns a stream that depends only on this stream's current state and the
+   * label, without advancing this stream. Streams derived from the run's seed
+   * this way do not change when other stages run, are skipped or are cached.
+   */
+  derive(label: string): Random {
+    let hash = (this.state ^ 0x9e3779b9) >>> 0;
+    for (let i = 0; i < label.length; i++) {
+      hash = Math.imul(hash ^ label.charCodeAt(i), 2654435761) >>> 0;
+    }
+    // One mulberry32 round mixes the hash, as next() does, without creating a throwaway stream.
+    let t = (hash + 0x6d2b79f5) >>> 0;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return new Random((t ^ (t >>> 14)) >>> 0);
+  }
+
   /** Fisher-Yates shuffle in place. */
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
@@ -47,5 +74,54 @@ export class Random {
       items[j] = swap;
     }
     return items;
+  }
+}
+
+const openLedgers = new Set<RandomLedger>();
+
+/**
+ * Records every Random created while it is open, in creation order. A
+ * training checkpoint saves the states of all of them (data order, dropout
+ * seeds of the trained models, alignment initialisation), and a resumed stage
+ * that creates the same streams in the same order gets those states back.
+ */
+export class RandomLedger {
+  private readonly streams: Random[] = [];
+
+  private constructor() {}
+
+  static open(): RandomLedger {
+    const ledger = new RandomLedger();
+    openLedgers.add(ledger);
+    return ledger;
+  }
+
+  add(random: Random): void {
+    this.streams.push(random);
+  }
+
+  get size(): number {
+    return this.streams.length;
+  }
+
+  states(): number[] {
+    return this.streams.map((random) => random.currentState);
+  }
+
+  /** Sets the state of every recorded stream; the count must match, or the streams would be paired wrongly. */
+  restore(states: readonly number[]): void {
+    if (states.length !== this.streams.length) {
+      throw new Error(
+        `the checkpoint holds ${states.length} random streams, and the resumed stage created ${this.streams.length}; ` +
+          'the stage code or its settings changed since the checkpoint was written',
+      );
+    }
+    states.forEach((state, index) => {
+      (this.streams[index] as Random).currentState = state;
+    });
+  }
+
+  close(): void {
+    openLedgers.delete(this);
   }
 }

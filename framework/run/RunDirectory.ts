@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './writeFileAtomic.ts';
 
@@ -13,7 +13,18 @@ export interface RunRecord {
   startedAt: string;
   endedAt?: string;
   error?: string;
-  stages: Record<string, { status: string; seconds?: number }>;
+  /** The `--set` flags of the run, so `experiment run --resume` loads the same recipe. */
+  overrides?: string[];
+  /** Times the run was continued with `experiment run --resume`. */
+  resumedAt?: string[];
+  stages: Record<string, StageRecord>;
+}
+
+/** One stage in `run.json`; a stage reused from the stage cache has `cached` with the entry's key and directory. */
+export interface StageRecord {
+  status: string;
+  seconds?: number;
+  cached?: { key: string; directory: string };
 }
 
 /**
@@ -46,6 +57,16 @@ export class RunDirectory {
       startedAt: new Date().toISOString(),
       stages: {},
     });
+  }
+
+  /** Opens an existing run directory to continue it; raises an error when it has no readable `run.json`. */
+  static open(path: string): RunDirectory {
+    const recordPath = join(path, 'run.json');
+    if (!existsSync(recordPath)) {
+      throw new Error(`${path} is not a run directory: ${recordPath} not found`);
+    }
+    const record = JSON.parse(readFileSync(recordPath, 'utf8')) as RunRecord;
+    return new RunDirectory(path, record);
   }
 
   stageDirectory(stage: string): string {

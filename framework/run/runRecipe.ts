@@ -1,12 +1,18 @@
+import { rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { MindDataset } from '../../components/dataset/MindDataset.ts';
 import type { ParentRun, Tracker, TrackerContext } from '../../components/tracker/Tracker.ts';
+import { codeVersion } from '../cache/codeVersion.ts';
+import { resolveCacheDirectory, StageCache, type ModelStore } from '../cache/StageCache.ts';
+import { stageKey } from '../cache/stageKey.ts';
 import { buildRecommender } from '../model/buildRecommender.ts';
+import { loadRecommender } from '../model/loadRecommender.ts';
+import { saveRecommender } from '../model/saveRecommender.ts';
 import type { Recommender } from '../model/Recommender.ts';
 import { TokenCache, type NewsField } from '../model/TokenCache.ts';
 import { UserIndex } from '../model/UserIndex.ts';
 import { FrozenVectorCache } from '../training/FrozenVectorCache.ts';
-import { Random } from '../random/Random.ts';
+import { Random, RandomLedger } from '../random/Random.ts';
 import type { Registry } from '../registry/Registry.ts';
 import { handleInterrupts } from '../tracking/handleInterrupts.ts';
 import type { LoadedRecipe } from '../spec/Recipe.ts';
@@ -15,6 +21,8 @@ import { formatStepLine } from '../progress/formatStepLine.ts';
 import { NO_PROGRESS, type ProgressReporter, type StepUpdate } from '../progress/ProgressEvent.ts';
 import type { Logger } from './Logger.ts';
 import { RunDirectory } from './RunDirectory.ts';
+import { modelsOf, reuseCachedStage, storeStageOutputs } from './stageCacheSession.ts';
+import { checkpointDirectoryOf } from '../training/TrainingLoop.ts';
 
 /** What a finished run leaves: its directory and the metrics of its evaluation stages. */
 export interface RunResult {
@@ -26,6 +34,19 @@ export interface RunResult {
 export interface RunRecipeOptions {
   /** Run that groups this one in the tracker, such as a sweep. */
   readonly parent?: ParentRun;
+  /**
+   * Run directory to continue (`experiment run --resume`): stages found in
+   * the cache are reused and the interrupted stage continues from its checkpoint.
+   */
+  readonly resume?: string;
+  /** Reuse and store stage outputs in the stage cache (default true). */
+  readonly cache?: boolean;
+  /** Stage cache directory (default: NEWSREC_CACHE_DIR, else `<output.directory>/.stage-cache`). */
+  readonly cacheDirectory?: string;
+  /** Stages that run even when the cache has their outputs. */
+  readonly force?: readonly string[];
+  /** The `--set` flags the recipe was loaded with, recorded in run.json for --resume. */
+  readonly overrides?: readonly string[];
 }
 
 /**
@@ -42,19 +63,24 @@ export async function runRecipe(
   options: RunRecipeOptions = {},
 ): Promise<RunResult> {
   const { recipe } = loaded;
-  const runDirectory = RunDirectory.create(recipe.outputDirectory, recipe.name, loaded.file);
+  const resuming = options.resume !== undefined;
+  const runDirectory = openRunDirectory(loaded, options);
   const log = teeLogger(baseLog, runDirectory);
-  runDirectory.writeText('recipe.yaml', loaded.source);
-  runDirectory.writeText('recipe.resolved.json', `${JSON.stringify(recipe, null, 2)}\n`);
-  runDirectory.saveRecord();
-  log.info(`run ${runDirectory.record.runId}: directory ${runDirectory.path}`);
+  if (resuming) {
+    log.info(`run ${runDirectory.record.runId}: resuming in ${runDirectory.path}`);
+  } else {
+    log.info(`run ${runDirectory.record.runId}: directory ${runDirectory.path}`);
+  }
+  const cache = options.cache === false ? undefined : new StageCache(resolveCacheDirectory(recipe.outputDirectory, options.cacheDirectory));
+  const force = new Set(options.force ?? []);
   progress.emit({ event: 'run-start', time: Date.now(), runId: runDirectory.record.runId, recipe: recipe.name, directory: runDirectory.path });
 
   const recipeDirectory = dirname(loaded.file);
   const resolvePath = (path: string) => (isAbsolute(path) ? path : resolve(recipeDirectory, path));
   let tracker: Tracker | undefined;
   let currentStage: string | undefined;
-  // Ctrl-C aborts at the next step or stage with an AbortError, which the catch below records as KILLED.
+  // The first Ctrl-C lets a training stage finish its step and write a checkpoint, then an
+  // AbortError ends the run, which the catch below records as KILLED.
   const interruption = handleInterrupts();
   try {
     const { selectBackend } = await import('../backend/selectBackend.ts');
@@ -76,6 +102,7 @@ export async function runRecipe(
       recipe,
       backend: backend.name,
       ...(options.parent === undefined ? {} : { parent: options.parent }),
+      resumed: resuming,
     });
 
     const dataset = await registry.create<MindDataset>('dataset', recipe.data, { resolvePath, log });
@@ -92,7 +119,15 @@ export async function runRecipe(
       userIndex ??= train === undefined ? Promise.resolve(new UserIndex()) : UserIndex.fromImpressions(train.impressions());
       return userIndex;
     };
+    // Streams are derived from the seed and a name without advancing it, so a
+    // stage's random numbers do not depend on which other stages ran or came from the cache.
     const random = new Random(recipe.seed);
+    const modelStore: ModelStore = {
+      save: (model, directory) => saveRecommender(model, directory),
+      load: (directory) => loadRecommender(directory, registry, log),
+    };
+    const code = codeVersion(recipe.plugins);
+    const stageKeys = new Map<string, string>();
 
     const outputs = new Map<string, Record<string, StageOutput>>();
     // Stage outputs are never trained again (stages train copies), so their vectors can be shared.
@@ -115,7 +150,7 @@ export async function runRecipe(
       }
       return buildRecommender(label, spec, {
         registry,
-        random: random.fork(`model:${name}`),
+        random: random.derive(`model:${name}`),
         log,
         texts: () => [...corpus.titles, ...corpus.abstracts],
         resolvePath,
@@ -141,62 +176,98 @@ export async function runRecipe(
       const settings = recipe.stages[stage];
       if (settings === undefined) continue;
       interruption.signal.throwIfAborted();
+      const key = stageKey(stage, { recipe, registry, backend: backend.name, codeVersion: code, resolvePath, stageKeys });
+      stageKeys.set(stage, key);
       currentStage = stage;
       await tracker.startStage(stage);
       runDirectory.record.stages[stage] = { status: 'RUNNING' };
       runDirectory.saveRecord();
-      log.info(`stage ${stage} (${settings.type}): started`);
       progress.emit({ event: 'stage-start', time: Date.now(), stage, type: settings.type });
       const started = performance.now();
-      const runner = await registry.create<StageRunner>('stage', settings, {});
       const stageTracker = tracker;
+
+      const reused = cache === undefined || force.has(stage) ? undefined : await reuseCachedStage(cache, key, stage, modelStore, log);
+      if (reused !== undefined) {
+        outputs.set(stage, reused.outputs);
+        if (Object.keys(reused.finals).length > 0) stageTracker.logFinal(stage, reused.finals);
+        const seconds = (performance.now() - started) / 1000;
+        runDirectory.record.stages[stage] = { status: 'FINISHED', seconds, cached: { key, directory: reused.directory } };
+        runDirectory.saveRecord();
+        await tracker.endStage(stage, 'FINISHED');
+        currentStage = undefined;
+        progress.emit({ event: 'stage-end', time: Date.now(), stage, status: 'FINISHED', seconds });
+        log.info(`stage ${stage} (${settings.type}): cached, reused ${reused.directory} (${reused.description})`);
+        continue;
+      }
+
+      const reason = cache === undefined ? 'cache off' : force.has(stage) ? 'forced' : 'not cached';
+      log.info(`stage ${stage} (${settings.type}): started (${reason}, key ${key.slice(0, 12)})`);
+      const runner = await registry.create<StageRunner>('stage', settings, {});
+      const finals: Record<string, number> = {};
       let lastStep: StepUpdate | undefined;
-      const context: StageContext = {
-        stageName: stage,
-        registry,
-        dataset,
-        tokens,
-        random: random.fork(`stage:${stage}`),
-        log: prefixLogger(log, `${stage}: `),
-        metrics: {
-          logStep: (values, step) => {
-            interruption.signal.throwIfAborted();
-            stageTracker.logStep(stage, values, step);
-            // log.txt keeps one line per logged step; the terminal shows steps through `progress`.
-            const total = lastStep?.step === step ? lastStep.total : step;
-            runDirectory.appendLog(`${stage}: ${formatStepLine({ step, total, values }, Number.NaN)}`);
+      // Records every random stream the stage creates, so checkpoints can save and restore their states.
+      const ledger = RandomLedger.open();
+      const checkpointDirectory = checkpointDirectoryOf(runDirectory.path, stage);
+      let stageOutputs: Record<string, StageOutput>;
+      try {
+        const context: StageContext = {
+          stageName: stage,
+          registry,
+          dataset,
+          tokens,
+          random: random.derive(`stage:${stage}`),
+          log: prefixLogger(log, `${stage}: `),
+          metrics: {
+            logStep: (values, step) => {
+              stageTracker.logStep(stage, values, step);
+              // log.txt keeps one line per logged step; the terminal shows steps through `progress`.
+              const total = lastStep?.step === step ? lastStep.total : step;
+              runDirectory.appendLog(`${stage}: ${formatStepLine({ step, total, values }, Number.NaN)}`);
+            },
+            logFinal: (values) => {
+              Object.assign(finals, values);
+              stageTracker.logFinal(stage, values);
+            },
           },
-          logFinal: (values) => stageTracker.logFinal(stage, values),
-        },
-        progress: {
-          step: (update) => {
-            lastStep = update;
-            progress.emit({ event: 'step', time: Date.now(), stage, ...update });
+          progress: {
+            step: (update) => {
+              lastStep = update;
+              progress.emit({ event: 'step', time: Date.now(), stage, ...update });
+            },
           },
-        },
-        directory: runDirectory.stageDirectory(stage),
-        resolvePath,
-        frozenVectors,
-        users,
-        async model(field) {
-          const models = await context.models(field);
-          if (models.length !== 1) {
-            throw new Error(`stage ${stage}: ${field} must name one model, it names ${models.length}`);
-          }
-          return models[0] as Recommender;
-        },
-        async models(field) {
-          const value = settings[field];
-          const references = Array.isArray(value) ? (value as string[]) : [value as string];
-          const models: Recommender[] = [];
-          for (const reference of references) {
-            models.push(...(await resolveReference(reference, stage)));
-          }
-          return models;
-        },
-      };
-      const stageOutputs = await runner.run(context);
+          directory: runDirectory.stageDirectory(stage),
+          resolvePath,
+          frozenVectors,
+          users,
+          training: { checkpointDirectory, stageKey: key, resume: resuming, signal: interruption.signal, ledger },
+          async model(field) {
+            const models = await context.models(field);
+            if (models.length !== 1) {
+              throw new Error(`stage ${stage}: ${field} must name one model, it names ${models.length}`);
+            }
+            return models[0] as Recommender;
+          },
+          async models(field) {
+            const value = settings[field];
+            const references = Array.isArray(value) ? (value as string[]) : [value as string];
+            const models: Recommender[] = [];
+            for (const reference of references) {
+              models.push(...(await resolveReference(reference, stage)));
+            }
+            return models;
+          },
+        };
+        stageOutputs = await runner.run(context);
+      } finally {
+        ledger.close();
+      }
+      if (cache !== undefined) {
+        const inUse = new Set([...outputs.values()].flatMap((earlier) => modelsOf(earlier)));
+        const about = { stage, type: settings.type, recipe: recipe.name, runId: runDirectory.record.runId, finals };
+        stageOutputs = await storeStageOutputs(cache, key, about, stageOutputs, modelStore, log, inUse);
+      }
       outputs.set(stage, stageOutputs);
+      rmSync(checkpointDirectory, { recursive: true, force: true });
       const seconds = (performance.now() - started) / 1000;
       runDirectory.record.stages[stage] = { status: 'FINISHED', seconds };
       runDirectory.saveRecord();
@@ -233,6 +304,7 @@ export async function runRecipe(
     }
     await tracker?.end(runDirectory.record.status, runDirectory.record.error);
     log.warn(`run ${runDirectory.record.status.toLowerCase()}; what it recorded is in ${runDirectory.path}`);
+    log.warn(`continue it with: experiment run --resume ${runDirectory.path}`);
     progress.emit({
       event: 'run-end',
       time: Date.now(),
@@ -276,4 +348,29 @@ function prefixLogger(log: Logger, prefix: string): Logger {
     info: (message) => log.info(prefix + message),
     warn: (message) => log.warn(prefix + message),
   };
+}
+
+/** Creates the run directory, or opens the one to resume and marks it running again. */
+function openRunDirectory(loaded: LoadedRecipe, options: RunRecipeOptions): RunDirectory {
+  const { recipe } = loaded;
+  if (options.resume === undefined) {
+    const created = RunDirectory.create(recipe.outputDirectory, recipe.name, loaded.file);
+    created.writeText('recipe.yaml', loaded.source);
+    created.writeText('recipe.resolved.json', `${JSON.stringify(recipe, null, 2)}\n`);
+    if (options.overrides !== undefined && options.overrides.length > 0) created.record.overrides = [...options.overrides];
+    created.saveRecord();
+    return created;
+  }
+  const opened = RunDirectory.open(options.resume);
+  const { record } = opened;
+  if (record.status === 'FINISHED') {
+    throw new Error(`${options.resume} finished at ${record.endedAt ?? 'an unknown time'}; there is nothing to resume`);
+  }
+  record.status = 'RUNNING';
+  delete record.endedAt;
+  delete record.error;
+  record.resumedAt = [...(record.resumedAt ?? []), new Date().toISOString()];
+  opened.writeText('recipe.resolved.json', `${JSON.stringify(recipe, null, 2)}\n`);
+  opened.saveRecord();
+  return opened;
 }

@@ -9,9 +9,11 @@ export interface Interruption {
 }
 
 /**
- * Turns the first SIGINT or SIGTERM into an aborted signal, so that the run
- * stops at its next step and records itself as KILLED on the normal error
- * path. A second signal exits at once with the shell's code for it.
+ * Turns the first SIGINT or SIGTERM into an aborted signal: a training stage
+ * finishes its current step, writes a checkpoint and stops, and the run
+ * records itself as KILLED on the normal error path, ready for
+ * `experiment run --resume`. Other stages stop when they end. A second signal
+ * exits at once with the shell's code for it.
  */
 export function handleInterrupts(stderr: Pick<NodeJS.WritableStream, 'write'> = process.stderr): Interruption {
   const controller = new AbortController();
@@ -19,7 +21,10 @@ export function handleInterrupts(stderr: Pick<NodeJS.WritableStream, 'write'> = 
   const listener = (signal: NodeJS.Signals) => {
     if (received !== undefined) process.exit(signal === 'SIGINT' ? 130 : 143);
     received = signal;
-    stderr.write(`\n${signal} received: the run stops at its next step and is recorded as KILLED; send it again to exit at once\n`);
+    stderr.write(
+      `\n${signal} received: the run finishes the current step, writes a checkpoint and stops (status KILLED, ` +
+        'continue with experiment run --resume RUN_DIR); send it again to exit at once\n',
+    );
     controller.abort(new DOMException(`interrupted by ${signal}`, 'AbortError'));
   };
   const dispose = () => {

@@ -7,6 +7,7 @@ import type { Random } from '../random/Random.ts';
 import type { Registry } from '../registry/Registry.ts';
 import type { Logger } from '../run/Logger.ts';
 import type { StepUpdate } from '../progress/ProgressEvent.ts';
+import type { TrainingControl } from './TrainingLoop.ts';
 
 /** Evaluation results of one model: metric name to value, plus counts. */
 export type MetricValues = Record<string, number>;
@@ -64,6 +65,8 @@ export interface StageContext {
    * it to watch tf.memory(); runs leave it unset.
    */
   readonly onStep?: (step: number) => void;
+  /** Checkpoint directory, resume flag and Ctrl-C signal of training stages; runs set it, hand-built contexts may not. */
+  readonly training?: TrainingControl;
 }
 
 /** A stage built from its settings, ready to run. */

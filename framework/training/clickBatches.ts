@@ -51,7 +51,8 @@ export function toClickBatch(samples: readonly ClickSample[]): ClickBatch {
     candidates.set(sample.candidates, index * candidateCount);
     users[index] = sample.user;
   });
-  return { size: samples.length, historyLength, candidateCount, histories, candidates, users };
+  const impressionIds = samples.map((sample) => sample.impressionId);
+  return { size: samples.length, historyLength, candidateCount, histories, candidates, users, impressionIds };
 }
 
 /** Batches of one epoch in a random order; the last batch may be smaller. */

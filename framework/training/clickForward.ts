@@ -15,6 +15,8 @@ export interface ClickBatch {
   readonly candidates: Int32Array;
   /** User index of each sample [size] (UserIndex.UNKNOWN when the model reads no user ids). */
   readonly users: Int32Array;
+  /** Impression of each sample [size], for error messages such as the NaN-loss guard's; absent where scoring builds batches. */
+  readonly impressionIds?: readonly string[];
 }
 
 /** Tensors of one forward pass of a recommender over a click batch. */
