@@ -9,7 +9,7 @@ import { runRecipe } from '../run/runRecipe.ts';
 import { loadRecipe } from '../spec/loadRecipe.ts';
 import type { RecipeOverride } from '../spec/parseOverride.ts';
 import type { LoadedRecipe } from '../spec/Recipe.ts';
-import { RecipeError, type SpecIssue } from '../spec/RecipeError.ts';
+import { formatIssue, RecipeError, type SpecIssue } from '../spec/RecipeError.ts';
 import { formatSpecPath } from '../spec/SpecPath.ts';
 import { expandTrials, formatValue, type RandomSearch, type Trial } from './expandTrials.ts';
 import { MlflowSweepRun } from './MlflowSweepRun.ts';
@@ -90,7 +90,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       number: trial.number,
       values: Object.fromEntries(trial.overrides.map((override) => [formatSpecPath(override.path), override.value])),
       status: 'issues' in trial ? 'FAILED' : 'PENDING',
-      ...('issues' in trial ? { error: trial.issues.map(formatIssueLine).join('\n') } : {}),
+      ...('issues' in trial ? { error: trial.issues.map(formatIssue).join('\n') } : {}),
     })),
   };
   if (options.dryRun) {
@@ -201,10 +201,6 @@ function uniqueIssues(issues: readonly SpecIssue[]): SpecIssue[] {
     seen.add(key);
     return true;
   });
-}
-
-function formatIssueLine(issue: SpecIssue): string {
-  return new RecipeError([issue]).message;
 }
 
 function sweepParams(options: SweepOptions, summary: SweepSummary): Record<string, string> {

@@ -26,9 +26,9 @@ function tagsOf(run: MlflowRun): Record<string, string> {
 }
 
 /**
- * A real sweep of the CI-sized NRMS recipe against a real MLflow server:
- * 2 x 2 trials, of which one runs to the end, one crashes (its dev split does
- * not exist) and two have an invalid batch size and never start.
+ * Runs a real sweep of the CI-sized NRMS recipe against a real MLflow server,
+ * with 2 x 2 trials. One trial runs to the end and one crashes, because its
+ * dev split does not exist. Two have an invalid batch size and never start.
  */
 beforeAll(async () => {
   server = await MlflowTestServer.create();

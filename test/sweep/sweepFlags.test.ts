@@ -11,7 +11,7 @@ import { runCli } from '../predict/tinyRun.ts';
 
 const NO_RANDOM = { trials: 10, seed: 0 };
 
-/** The swept values of each trial, as { path: value } maps. */
+/** Expands flags into trials and returns each trial's values as a { path: value } map. */
 function valuesOf(flags: Array<['grid' | 'random', string]>, random = NO_RANDOM): Array<Record<string, unknown>> {
   const parameters = flags.map(([kind, text]) => parseSweepParameter(kind, text));
   return expandTrials(parameters, random).map((trial) =>
