@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openBenchSetup, type BenchSetup } from '../../bench/lib/benchSetup.ts';
-import { collectFineTuneSamples, toClickBatch } from '../../framework/training/clickBatches.ts';
+import { collectFineTuneSamples } from '../../framework/training/clickBatches.ts';
 import { ClickBatchEncoder, type ClickEncodingOptions } from '../../framework/training/ClickBatchEncoder.ts';
 import type { ClickBatch } from '../../framework/training/clickForward.ts';
 import { newsSource } from '../../framework/training/newsSource.ts';
@@ -41,7 +41,7 @@ describe('click batch encoder', () => {
     const split = setup.dataset.split('train');
     if (split === undefined) throw new Error('mind-sample has no train split');
     const samples = await collectFineTuneSamples(split, setup.dataset.corpus, new Random(3), { npratio: 4, historyLength: 50 });
-    batch = toClickBatch(Array.from({ length: 6 }, (_, index) => samples.at(index) as (typeof samples)[number]));
+    batch = samples.batch([0, 1, 2, 3, 4, 5]);
   }, 120_000);
 
   it('gives the same scores with every exact speed-up off', () => {
