@@ -106,11 +106,11 @@ export class MlflowTracker implements Tracker {
 }
 
 /**
- * Prepares the upload of a resumed run so that it continues the MLflow runs
- * whose ids `mlflow-sync.json` keeps instead of creating new ones: the steps
- * that ended the parent run, uploaded its end-of-run artifacts and ended the
- * stages that did not finish are marked as not done, and those runs are set
- * back to RUNNING. The uploader ends them again when the run ends.
+ * Prepares the upload of a resumed run, so that it continues the MLflow runs
+ * whose ids `mlflow-sync.json` keeps instead of creating new ones. The upload
+ * steps that ended the parent run, sent its end-of-run artifacts and ended the
+ * unfinished stages are marked as not done. Those runs go back to RUNNING,
+ * and the uploader ends them again when the run ends.
  */
 async function reopenRuns(directory: string, client: MlflowClient, before: TrackingRecord, log: Logger): Promise<void> {
   const state = SyncState.load(directory);

@@ -90,7 +90,7 @@ export async function cacheCommand(args: string[], io: CommandIO): Promise<numbe
   return 0;
 }
 
-/** Which entries prune removes: all, those unused for longer than the age, then the least recently used beyond the size. */
+/** Selects the entries prune removes: all, those unused for longer than the age, then the least recently used beyond the size. */
 export function selectForPrune(
   entries: readonly CacheEntrySummary[],
   rules: { readonly all: boolean; readonly olderThanMs?: number; readonly maxBytes?: number; readonly now: number },

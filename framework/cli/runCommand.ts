@@ -119,7 +119,7 @@ export async function runCommand(args: string[], io: CommandIO): Promise<number>
   return 0;
 }
 
-/** The recipe file and --set flags recorded in a run directory's run.json. */
+/** Reads the recipe file and --set flags recorded in a run directory's run.json. */
 function resumedInvocation(directory: string): { file: string; flags: string[] } {
   const recordPath = join(directory, 'run.json');
   if (!existsSync(recordPath)) {

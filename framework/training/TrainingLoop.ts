@@ -15,7 +15,7 @@ import type { EarlyStopping, EarlyStoppingState } from './EarlyStopping.ts';
 import { LossGuard, type DivergenceSettings, type LossGuardState } from './LossGuard.ts';
 import type { StageContext } from './StageContext.ts';
 
-/** What a run gives a training stage for checkpoints and interruption; absent in contexts built by hand. */
+/** Checkpoint location, resume flag, Ctrl-C signal and random ledger of a training stage; absent in contexts built by hand. */
 export interface TrainingControl {
   /** Directory of the stage's checkpoint (`<run>/checkpoints/<stage>`). */
   readonly checkpointDirectory: string;
@@ -35,7 +35,7 @@ export interface TrainingLoopSettings {
   readonly divergence: DivergenceSettings;
 }
 
-/** What a training loop checkpoints and restores. */
+/** Modules, optimiser and finished outputs that a training loop checkpoints and restores. */
 export interface TrainingLoopParts {
   /** Trained modules by name, e.g. `{ student, alignment }`. */
   readonly weights: Readonly<Record<string, readonly NamedWeight[]>>;
@@ -47,7 +47,7 @@ export interface TrainingLoopParts {
   readonly earlyStopping?: EarlyStopping;
 }
 
-/** How a loop starts: from scratch, from a checkpoint at a step, or not at all because the checkpoint is past its task. */
+/** Start of a loop: from scratch, from a checkpoint at a step, or none because the checkpoint is past its task. */
 export type LoopStart =
   | { readonly kind: 'fresh' }
   | { readonly kind: 'resumed'; readonly step: number; readonly position: DataPosition }
@@ -177,7 +177,9 @@ export class TrainingLoop {
       await this.saveCheckpoint(control, step);
     }
     if (interrupted) {
-      throw new DOMException(`interrupted at step ${step}; resume with: experiment run --resume <run directory>`, 'AbortError');
+      this.context.log.info(`stopped after step ${step} by the interruption`);
+      // The signal's reason is the AbortError naming the signal, which the run records as its error.
+      throw control.signal.reason;
     }
     if (diverged !== undefined) this.context.log.warn(`training stops early: ${diverged}`);
     else if (stopEarly !== undefined) this.context.log.info(`training stops early: ${stopEarly}`);

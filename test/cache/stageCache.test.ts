@@ -1,0 +1,94 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../predict/tinyRun.ts';
+import { writeLongRunRecipe } from '../run/longRunRecipe.ts';
+
+/** Lists the stages that a run's log reports as reused from the cache and as run. */
+function stagesOf(stdout: string): { cached: string[]; ran: string[] } {
+  const cached = [...stdout.matchAll(/^stage (\S+) \(\S+\): cached/gm)].map((match) => match[1] as string);
+  const ran = [...stdout.matchAll(/^stage (\S+) \(\S+\): started/gm)].map((match) => match[1] as string);
+  return { cached, ran };
+}
+
+function entriesIn(cache: string): string[] {
+  return existsSync(cache) ? readdirSync(cache).filter((name) => !name.startsWith('.')) : [];
+}
+
+describe('stage cache', () => {
+  it('reruns only changed and forced stages', { timeout: 300_000 }, async () => {
+    const { file, directory } = writeLongRunRecipe();
+    const cache = join(directory, 'runs', '.stage-cache');
+
+    const first = await runCli(['run', file]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(stagesOf(first.stdout)).toEqual({ cached: [], ran: ['post-train', 'fine-tune', 'evaluate'] });
+    expect(entriesIn(cache)).toHaveLength(3);
+
+    const again = await runCli(['run', file]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(stagesOf(again.stdout)).toEqual({ cached: ['post-train', 'fine-tune', 'evaluate'], ran: [] });
+    expect(again.stdout).toMatch(/evaluate\s+fine-tune\.models\[0\]\s+0\.\d{4}/);
+
+    const changed = await runCli(['run', file, '--set', 'stages.evaluate.historyLength=4']);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(stagesOf(changed.stdout)).toEqual({ cached: ['post-train', 'fine-tune'], ran: ['evaluate'] });
+    expect(entriesIn(cache)).toHaveLength(4);
+
+    const forced = await runCli(['run', file, '--force', 'fine-tune']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(stagesOf(forced.stdout)).toEqual({ cached: ['post-train', 'evaluate'], ran: ['fine-tune'] });
+    expect(forced.stdout).toContain('stage fine-tune (fine-tune): started (forced');
+
+    const uncached = await runCli(['run', file, '--no-cache']);
+    expect(uncached.code, uncached.stderr).toBe(0);
+    expect(stagesOf(uncached.stdout)).toEqual({ cached: [], ran: ['post-train', 'fine-tune', 'evaluate'] });
+    expect(uncached.stdout).toContain('stage post-train (post-train): started (cache off');
+    expect(entriesIn(cache)).toHaveLength(4);
+
+    const unknown = await runCli(['run', file, '--force', 'fine-tuning']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--force fine-tuning: no such stage; the recipe's stages are post-train, fine-tune, evaluate");
+  });
+
+  it('lists and prunes entries', { timeout: 300_000 }, async () => {
+    const { file, directory } = writeLongRunRecipe();
+    const cache = join(directory, 'cache');
+    const run = await runCli(['run', file, '--cache-dir', cache]);
+    expect(run.code, run.stderr).toBe(0);
+
+    const listed = await runCli(['cache', 'ls', '--cache-dir', cache]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^key\s+recipe\s+stage\s+type\s+size\s+last used\s+run$/m);
+    for (const stage of ['post-train', 'fine-tune', 'evaluate']) {
+      expect(listed.stdout).toMatch(new RegExp(`^[0-9a-f]{12}\\s+long-run\\s+${stage}\\s`, 'm'));
+    }
+    expect(listed.stdout).toContain(`3 entries`);
+    const json = JSON.parse((await runCli(['cache', 'ls', '--cache-dir', cache, '--json'])).stdout);
+    expect(json.map((entry: { stage: string }) => entry.stage).sort()).toEqual(['evaluate', 'fine-tune', 'post-train']);
+    const evaluateBytes = json.find((entry: { stage: string }) => entry.stage === 'evaluate').bytes as number;
+
+    const dryRun = await runCli(['cache', 'prune', '--all', '--dry-run', '--cache-dir', cache]);
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout.match(/^would remove /gm)).toHaveLength(3);
+    expect(entriesIn(cache)).toHaveLength(3);
+
+    const recent = await runCli(['cache', 'prune', '--older-than', '1d', '--cache-dir', cache]);
+    expect(recent.stdout).toContain('freed 0 B in 0 of 3 entries');
+    expect(entriesIn(cache)).toHaveLength(3);
+
+    // The evaluate entry is the smallest and, written last, the most recently used: it is the one that fits.
+    const bySize = await runCli(['cache', 'prune', '--max-size', String(evaluateBytes), '--cache-dir', cache]);
+    expect(bySize.code).toBe(0);
+    expect(bySize.stdout.match(/^removed /gm)).toHaveLength(2);
+    expect(entriesIn(cache)).toHaveLength(1);
+
+    const all = await runCli(['cache', 'prune', '--all', '--cache-dir', cache]);
+    expect(all.stdout).toContain('in 1 of 1 entries');
+    expect(entriesIn(cache)).toEqual([]);
+
+    const missing = await runCli(['cache', 'prune', '--cache-dir', cache]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cache prune: give --all, --older-than AGE or --max-size SIZE');
+  });
+});
