@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ScenarioResult } from './lib/Figure.ts';
+import { ratioOf, type Ratio, type ScenarioResult } from './lib/Figure.ts';
 import { formatMarkdown, type BenchReport } from './lib/formatMarkdown.ts';
 import type { ScenarioOptions } from './lib/ScenarioOptions.ts';
 import { SCENARIOS } from './scenarios/index.ts';
@@ -118,6 +118,7 @@ async function main(): Promise<number> {
   rmSync(scratch, { recursive: true, force: true });
 
   const report: BenchReport = {
+    crossRatios: crossScenarioRatios(results),
     startedAt: started.toISOString(),
     seconds: (Date.now() - started.getTime()) / 1000,
     quick: args.quick,
@@ -134,6 +135,23 @@ async function main(): Promise<number> {
   process.stdout.write(markdown);
   process.stderr.write(`results: ${join(outDirectory, stamp)}.{json,md}\n`);
   return failures.length === 0 ? 0 : 1;
+}
+
+/** Ratios between figures of different scenarios: ours against PyTorch's fine-tune step. */
+function crossScenarioRatios(results: readonly ScenarioResult[]): Ratio[] {
+  const figure = (key: string) => results.flatMap((result) => result.figures).find((candidate) => candidate.key === key);
+  const pairs: [string, string, string][] = [
+    ['fine-tune-on-32', 'pytorch-fine-tune-32', 'fine-tune samples/s, ours (exact speed-ups) / PyTorch eager, batch 32'],
+    ['fine-tune-stale-32', 'pytorch-fine-tune-32', 'fine-tune samples/s, ours (+ stale history) / PyTorch eager, batch 32'],
+    ['fine-tune-on-8', 'pytorch-fine-tune-8', 'fine-tune samples/s, ours (exact speed-ups) / PyTorch eager, batch 8'],
+  ];
+  const ratios: Ratio[] = [];
+  for (const [ours, theirs, name] of pairs) {
+    const numerator = figure(ours);
+    const denominator = figure(theirs);
+    if (numerator !== undefined && denominator !== undefined) ratios.push(ratioOf(name, numerator.median / denominator.median, 1));
+  }
+  return ratios;
 }
 
 process.exitCode = await main();

@@ -7,6 +7,8 @@ export interface Figure {
   readonly max: number;
   /** Number of measured repetitions (warm-up runs excluded). */
   readonly repetitions: number;
+  /** Stable id for figures that other scenarios' ratios refer to. */
+  readonly key?: string;
 }
 
 /** A quotient of two figures' medians, with the target it is checked against when there is one. */
@@ -33,14 +35,15 @@ export interface ScenarioResult {
 }
 
 /** Builds a figure from the values of the measured repetitions. */
-export function figureOf(name: string, unit: string, values: readonly number[]): Figure {
+export function figureOf(name: string, unit: string, values: readonly number[], key?: string): Figure {
   if (values.length === 0) {
     throw new Error(`figure '${name}' has no measured repetition`);
   }
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-  return { name, unit, median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number, repetitions: values.length };
+  const figure = { name, unit, median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number, repetitions: values.length };
+  return key === undefined ? figure : { ...figure, key };
 }
 
 /** Builds a ratio, checked against `target` when one is given. */

@@ -41,8 +41,10 @@ export interface BenchSetup {
   /**
    * Runs one stage of the recipe with the given models as its inputs. With
    * `freshVectors`, frozen news vectors are not shared with earlier stages.
+   * Stages with the same `randomName` (default: the stage name) draw the same
+   * random numbers, so that variants see the same batches.
    */
-  runStage(stage: string, inputs: Record<string, Recommender[]>, hooks?: { onStep?: (step: number) => void; freshVectors?: boolean }): Promise<Record<string, StageOutput>>;
+  runStage(stage: string, inputs: Record<string, Recommender[]>, hooks?: { onStep?: (step: number) => void; freshVectors?: boolean; randomName?: string }): Promise<Record<string, StageOutput>>;
 }
 
 const quietLog: Logger = { info: () => {}, warn: () => {} };
@@ -101,7 +103,7 @@ export async function openBenchSetup(options: ScenarioOptions, stages: Record<st
       registry,
       dataset,
       tokens,
-      random: random.fork(`stage:${stage}`),
+      random: random.fork(`stage:${hooks.randomName ?? stage}`),
       log: quietLog,
       metrics: { logStep: () => {}, logFinal: () => {} },
       directory: join(directory, 'stages', stage),

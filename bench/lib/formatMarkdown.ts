@@ -1,4 +1,4 @@
-import type { ScenarioResult } from './Figure.ts';
+import type { Ratio, ScenarioResult } from './Figure.ts';
 
 /** Everything one `npm run bench` measured. */
 export interface BenchReport {
@@ -7,6 +7,8 @@ export interface BenchReport {
   readonly quick: boolean;
   readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly platform: string };
   readonly scenarios: readonly ScenarioResult[];
+  /** Ratios between figures of two scenarios (ours against PyTorch). */
+  readonly crossRatios: readonly Ratio[];
   /** Scenarios whose process failed, with the reason. */
   readonly failures: readonly string[];
 }
@@ -39,7 +41,7 @@ export function formatMarkdown(report: BenchReport): string {
     for (const note of scenario.notes) lines.push(`- ${note}`);
     lines.push('');
   }
-  const ratios = report.scenarios.flatMap((scenario) => scenario.ratios);
+  const ratios = [...report.scenarios.flatMap((scenario) => scenario.ratios), ...report.crossRatios];
   if (ratios.length > 0) {
     lines.push('## Ratios and targets', '', '| ratio | value | target | met |', '|---|---:|---:|---|');
     for (const ratio of ratios) {
