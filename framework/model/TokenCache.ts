@@ -1,6 +1,7 @@
 import type { TokenMatrix, Tokenizer } from '../../components/tokenizer/Tokenizer.ts';
 import { LabelVocabulary } from './LabelVocabulary.ts';
 import type { NewsFeatures, NewsField } from './NewsFeatures.ts';
+import { defaultTokenMatrixStore } from './TokenMatrixStore.ts';
 
 export type { NewsField } from './NewsFeatures.ts';
 
@@ -29,6 +30,8 @@ export class TokenCache {
   private readonly subcategories: LabelVocabulary;
   private readonly categoryIds: Int32Array;
   private readonly subcategoryIds: Int32Array;
+  /** Token matrices on disk (.cache/tokens by default), so that each corpus is tokenized once across runs. */
+  private readonly store = defaultTokenMatrixStore();
 
   /**
    * Without `labels` every article has the unknown category. `vocabularies`
@@ -57,7 +60,9 @@ export class TokenCache {
     const key = `${field}:${length}`;
     let matrix = byKey.get(key);
     if (matrix === undefined) {
-      matrix = tokenizer.encodeBatch(this.texts[field], length);
+      const texts = this.texts[field];
+      const encode = () => tokenizer.encodeBatch(texts, length);
+      matrix = this.store === undefined ? encode() : this.store.matrix(tokenizer, field, texts, length, encode);
       byKey.set(key, matrix);
     }
     return matrix;
