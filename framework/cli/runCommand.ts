@@ -126,6 +126,9 @@ function resumedInvocation(directory: string): { file: string; flags: string[] }
     throw new UsageError(`run: --resume ${directory}: not a run directory (${recordPath} not found)`);
   }
   const record = JSON.parse(readFileSync(recordPath, 'utf8')) as RunRecord;
+  if (record.status === 'FINISHED') {
+    throw new UsageError(`run: --resume ${directory}: the run finished at ${record.endedAt ?? 'an unknown time'}; there is nothing to resume`);
+  }
   if (!existsSync(record.recipeFile)) {
     throw new UsageError(`run: --resume ${directory}: the recipe ${record.recipeFile} that started the run no longer exists`);
   }

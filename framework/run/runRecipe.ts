@@ -72,6 +72,9 @@ export async function runRecipe(
     log.info(`run ${runDirectory.record.runId}: directory ${runDirectory.path}`);
   }
   const cache = options.cache === false ? undefined : new StageCache(resolveCacheDirectory(recipe.outputDirectory, options.cacheDirectory));
+  // Without the cache, outputs still go through a store of the run's own that is deleted at the end,
+  // so later stages read the same reloaded models and the results do not depend on --no-cache.
+  const outputStore = cache ?? new StageCache(join(runDirectory.path, '.stage-outputs'));
   const force = new Set(options.force ?? []);
   progress.emit({ event: 'run-start', time: Date.now(), runId: runDirectory.record.runId, recipe: recipe.name, directory: runDirectory.path });
 
@@ -261,11 +264,9 @@ export async function runRecipe(
       } finally {
         ledger.close();
       }
-      if (cache !== undefined) {
-        const inUse = new Set([...outputs.values()].flatMap((earlier) => modelsOf(earlier)));
-        const about = { stage, type: settings.type, recipe: recipe.name, runId: runDirectory.record.runId, finals };
-        stageOutputs = await storeStageOutputs(cache, key, about, stageOutputs, modelStore, log, inUse);
-      }
+      const inUse = new Set([...outputs.values()].flatMap((earlier) => modelsOf(earlier)));
+      const about = { stage, type: settings.type, recipe: recipe.name, runId: runDirectory.record.runId, finals };
+      stageOutputs = await storeStageOutputs(outputStore, key, about, stageOutputs, modelStore, log, inUse);
       outputs.set(stage, stageOutputs);
       rmSync(checkpointDirectory, { recursive: true, force: true });
       const seconds = (performance.now() - started) / 1000;
@@ -316,6 +317,7 @@ export async function runRecipe(
     throw error;
   } finally {
     interruption.dispose();
+    if (cache === undefined) rmSync(outputStore.directory, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../predict/tinyRun.ts';
@@ -90,5 +90,24 @@ describe('stage cache', () => {
     const missing = await runCli(['cache', 'prune', '--cache-dir', cache]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('cache prune: give --all, --older-than AGE or --max-size SIZE');
+  });
+
+  it('recomputes a corrupted entry', { timeout: 300_000 }, async () => {
+    const { file, directory } = writeLongRunRecipe();
+    const cache = join(directory, 'cache');
+    const first = await runCli(['run', file, '--cache-dir', cache]);
+    expect(first.code, first.stderr).toBe(0);
+    const entries = JSON.parse((await runCli(['cache', 'ls', '--cache-dir', cache, '--json'])).stdout) as { stage: string; directory: string }[];
+    const postTrain = entries.find((entry) => entry.stage === 'post-train') as { directory: string };
+    const damaged = join(postTrain.directory, 'model-0', 'user-encoder.safetensors');
+    const size = statSync(damaged).size;
+    truncateSync(damaged, size - 8);
+
+    const again = await runCli(['run', file, '--cache-dir', cache]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`stage post-train: the cache entry ${postTrain.directory} is corrupted (${damaged} is corrupted: expected ${size} bytes, found ${size - 8} bytes`);
+    expect(stagesOf(again.stdout)).toEqual({ cached: ['fine-tune', 'evaluate'], ran: ['post-train'] });
+    expect(statSync(damaged).size).toBe(size);
+    expect(JSON.parse(readFileSync(join(postTrain.directory, 'manifest.json'), 'utf8')).files['model-0/user-encoder.safetensors'].size).toBe(size);
   });
 });

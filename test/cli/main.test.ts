@@ -124,7 +124,7 @@ describe('experiment command line', () => {
     const result = await run(['vaildate']);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      "experiment: unknown command 'vaildate'; commands: run, sweep, validate, components, schema, runs, sync, predict, report, compare, init\nRun 'experiment --help' for usage.\n",
+      "experiment: unknown command 'vaildate'; commands: run, sweep, validate, components, schema, runs, sync, predict, report, compare, cache, init\nRun 'experiment --help' for usage.\n",
     );
   });
 

@@ -48,6 +48,9 @@ describe('experiment run --resume', () => {
     const uninterrupted = await runCli(['run', file, '--cache-dir', join(directory, 'cache-a')]);
     expect(uninterrupted.code, uninterrupted.stderr).toBe(0);
     const expected = finalMetrics(runDirectoryOf(uninterrupted.stdout));
+    const finished = await runCli(['run', '--resume', runDirectoryOf(uninterrupted.stdout)]);
+    expect(finished.code).toBe(2);
+    expect(finished.stderr).toContain('there is nothing to resume');
 
     // Model 2 of the fine-tune stage has written its checkpoint of step 10: 30 steps remain.
     const cacheB = join(directory, 'cache-b');

@@ -167,7 +167,9 @@ describe('experiment run', () => {
     const directory = mkdtempSync(join(tmpdir(), 'newsrec-seed-'));
     const recipe = tinyRecipe(directory);
     const first = await runCli(['run', recipe]);
-    const second = await runCli(['run', recipe]);
+    // Without the cache every stage runs again, and later stages still read reloaded models as in the first run.
+    const second = await runCli(['run', recipe, '--no-cache']);
+    expect(second.stdout).not.toMatch(/: cached, reused/);
     const metricsOf = (stdout: string) => JSON.parse(readFileSync(join(runDirectoryOf(stdout), 'metrics.json'), 'utf8')).evaluate;
     const firstMetrics = metricsOf(first.stdout);
     const secondMetrics = metricsOf(second.stdout);
