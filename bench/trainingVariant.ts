@@ -62,7 +62,9 @@ const outputs = await setup.runStage('train', variant.type === 'fine-tune' ? { m
     if (step === maxSteps) tensorsAtEnd = tf.memory().numTensors;
   },
 });
-const trained = outputs.models?.kind === 'models' ? outputs.models.models[0] : outputs.model?.kind === 'model' ? outputs.model.model : undefined;
+let trained: Recommender | undefined;
+if (outputs.models?.kind === 'models') trained = outputs.models.models[0];
+if (outputs.model?.kind === 'model') trained = outputs.model.model;
 if (trained === undefined) throw new Error('the training stage returned no model');
 let devAuc: number | undefined;
 if (variant.devAuc) {

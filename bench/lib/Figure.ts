@@ -15,13 +15,13 @@ export interface Figure {
 export interface Ratio {
   readonly name: string;
   readonly value: number;
-  /** Minimum value the target asks for; undefined for ratios reported without a target. */
+  /** Smallest value that meets the target; undefined for ratios reported without a target. */
   readonly target?: number;
   /** Whether value >= target; undefined without a target. */
   readonly met?: boolean;
 }
 
-/** What one scenario child process writes: its figures, ratios, notes and its own peak memory. */
+/** Result that one scenario child process writes: its figures, ratios, notes and its own peak memory. */
 export interface ScenarioResult {
   readonly id: string;
   readonly title: string;

@@ -1,4 +1,4 @@
-/** What the benchmark hands every scenario. */
+/** Settings that the benchmark hands every scenario. */
 export interface ScenarioOptions {
   /** Fewer repetitions and smaller sizes: checks that the scenario runs, not how fast. */
   readonly quick: boolean;

@@ -14,9 +14,9 @@ export const encodingScenario: Scenario = {
   title: '2. News encoding, titles of 30 tokens (wasm)',
   async run(options) {
     const setup = await openBenchSetup(options, {});
-    const count = Math.min(options.quick ? 64 : 512, setup.dataset.corpus.size);
+    const count = Math.min(options.quick ? 64 : 256, setup.dataset.corpus.size);
     const rows = Array.from({ length: count }, (_, row) => row);
-    const counts = options.quick ? { warmup: 1, repetitions: 2 } : { warmup: 1, repetitions: 5 };
+    const counts = options.quick ? { warmup: 1, repetitions: 2 } : { warmup: 1, repetitions: 3 };
     const figures: Figure[] = [];
     const byModel = new Map<BenchModelName, Figure>();
     for (const name of ['teacher', 'student2', 'student1'] as const) {

@@ -21,9 +21,10 @@ interface NamedVariant extends TrainingVariant {
  * keeps the activations of all six PLM layers of every history slot, and the
  * wasm backend aborts past its 4 GiB heap already at batch 4; the on/off
  * comparison therefore runs at batch 2. With the exact speed-ups on, the top
- * two layers of the ~900 distinct titles of a batch of 32 still exceed it, so
- * batch 32 runs with stale history vectors (only the 160 candidates go through
- * the trainable layers with gradient).
+ * two layers of the ~900 distinct titles of a batch of 32 still exceed it (the
+ * process aborts in its first step), so batch 32 runs only with stale history
+ * vectors: then just the 160 candidates go through the trainable layers with
+ * gradient.
  */
 function fullVariants(): NamedVariant[] {
   const click = (batchSize: number, extra: Record<string, unknown> = {}) => ({ batchSize, historyLength: 50, ...extra });
@@ -32,20 +33,20 @@ function fullVariants(): NamedVariant[] {
     { name: 'ft-off-2', label: 'fine-tune teacher, batch 2, speed-ups off', type: 'fine-tune', model: 'teacher', settings: click(2, SPEEDUPS_OFF), plan: timed(1, 3), devAuc: false, randomName: 'ft' },
     { name: 'ft-on-2', label: 'fine-tune teacher, batch 2, speed-ups on', type: 'fine-tune', model: 'teacher', settings: click(2), plan: timed(3, 3), devAuc: false, randomName: 'ft' },
     { name: 'ft-on-8', label: 'fine-tune teacher, batch 8, speed-ups on', key: 'fine-tune-on-8', type: 'fine-tune', model: 'teacher', settings: click(8), plan: timed(3, 3), devAuc: false, randomName: 'ft' },
-    { name: 'ft-on-32', label: 'fine-tune teacher, batch 32, speed-ups on', key: 'fine-tune-on-32', type: 'fine-tune', model: 'teacher', settings: click(32), plan: timed(2, 3), devAuc: false, randomName: 'ft' },
     { name: 'ft-stale-32', label: 'fine-tune teacher, batch 32, speed-ups on + stale history', key: 'fine-tune-stale-32', type: 'fine-tune', model: 'teacher', settings: click(32, STALE), plan: timed(2, 3), devAuc: false, randomName: 'ft' },
     { name: 'dft-off-2', label: 'distill-fine-tune 2-layer student from the teacher, batch 2, speed-ups off', type: 'distill-fine-tune', model: 'student2', teacher: 'teacher', settings: click(2, SPEEDUPS_OFF), plan: timed(1, 3), devAuc: false, randomName: 'dft' },
     { name: 'dft-on-2', label: 'distill-fine-tune 2-layer student from the teacher, batch 2, speed-ups on', type: 'distill-fine-tune', model: 'student2', teacher: 'teacher', settings: click(2), plan: timed(3, 3), devAuc: false, randomName: 'dft' },
     { name: 'auc-off', label: '1-layer student, batch 8, 4 steps, speed-ups off', type: 'fine-tune', model: 'student1', settings: click(8, SPEEDUPS_OFF), plan: timed(1, 3), devAuc: true, randomName: 'auc' },
     { name: 'auc-on', label: '1-layer student, batch 8, 4 steps, speed-ups on', type: 'fine-tune', model: 'student1', settings: click(8), plan: timed(1, 3), devAuc: true, randomName: 'auc' },
-    { name: 'stale-auc-on', label: '1-layer student, batch 32, 60 steps, speed-ups on', type: 'fine-tune', model: 'student1', settings: click(32), plan: timed(10, 50), devAuc: true, randomName: 'stale-auc' },
-    { name: 'stale-auc-stale', label: '1-layer student, batch 32, 60 steps, speed-ups on + stale history', type: 'fine-tune', model: 'student1', settings: click(32, STALE), plan: timed(10, 50), devAuc: true, randomName: 'stale-auc' },
+    { name: 'stale-auc-on', label: '1-layer student, batch 32, 40 steps, speed-ups on', type: 'fine-tune', model: 'student1', settings: click(32), plan: timed(10, 30), devAuc: true, randomName: 'stale-auc' },
+    { name: 'stale-auc-stale', label: '1-layer student, batch 32, 40 steps, speed-ups on + stale history', type: 'fine-tune', model: 'student1', settings: click(32, STALE), plan: timed(10, 30), devAuc: true, randomName: 'stale-auc' },
   ];
 }
 
-/** The same variants at toy sizes, for --quick. */
+/** Returns some of the variants at toy sizes, for --quick. */
 function quickVariants(): NamedVariant[] {
-  return fullVariants().map((variant) => ({
+  const kept = new Set(['ft-off-2', 'ft-on-2', 'ft-stale-32', 'dft-on-2', 'auc-off', 'auc-on']);
+  return fullVariants().filter((variant) => kept.has(variant.name)).map((variant) => ({
     ...variant,
     label: variant.label.replace('teacher', 'student (quick)'),
     model: variant.model === 'teacher' ? 'student1' : variant.model,
@@ -111,15 +112,19 @@ export const trainingScenario: Scenario = {
     }
 
     const ratios: Ratio[] = [];
+    // A ratio whose variants did not both finish is left out; the notes name the failed variant.
+    const push = (ratio: Ratio) => {
+      if (Number.isFinite(ratio.value)) ratios.push(ratio);
+    };
     const rate = (name: string) => (results.has(name) ? median((results.get(name) as TrainingVariantResult).samplesPerSecond) : Number.NaN);
     const auc = (name: string) => results.get(name)?.devAuc ?? Number.NaN;
-    ratios.push(ratioOf('fine-tune samples/s at batch 2, speed-ups on / off', rate('ft-on-2') / rate('ft-off-2'), 5));
-    ratios.push(ratioOf('fine-tune samples/s, batch 8 on / batch 2 off', rate('ft-on-8') / rate('ft-off-2')));
-    ratios.push(ratioOf('fine-tune samples/s, batch 32 on + stale history / batch 2 off', rate('ft-stale-32') / rate('ft-off-2')));
-    ratios.push(ratioOf('distill-fine-tune samples/s at batch 2, speed-ups on / off', rate('dft-on-2') / rate('dft-off-2')));
+    push(ratioOf('fine-tune samples/s at batch 2, speed-ups on / off', rate('ft-on-2') / rate('ft-off-2'), 5));
+    push(ratioOf('fine-tune samples/s, batch 8 on / batch 2 off', rate('ft-on-8') / rate('ft-off-2')));
+    push(ratioOf('fine-tune samples/s, batch 32 on + stale history / batch 2 off', rate('ft-stale-32') / rate('ft-off-2')));
+    push(ratioOf('distill-fine-tune samples/s at batch 2, speed-ups on / off', rate('dft-on-2') / rate('dft-off-2')));
     // Within 0.002 is the target; written as 0.002 - |difference| so that the target reads "at least 0".
-    ratios.push(ratioOf('0.002 - |dev AUC on - off| after 4 steps', 0.002 - Math.abs(auc('auc-on') - auc('auc-off')), 0));
-    ratios.push(ratioOf('dev AUC after 60 steps, stale history - exact', auc('stale-auc-stale') - auc('stale-auc-on')));
+    push(ratioOf('0.002 - |dev AUC on - off| after 4 steps', 0.002 - Math.abs(auc('auc-on') - auc('auc-off')), 0));
+    push(ratioOf('dev AUC after 40 steps, stale history - exact', auc('stale-auc-stale') - auc('stale-auc-on')));
     return { figures, ratios, notes };
   },
 };

@@ -22,8 +22,8 @@ export class TokenMatrixStore {
   constructor(readonly directory: string) {}
 
   /**
-   * The matrix from disk when a file for these inputs exists, else `encode()`'s
-   * result, which is then saved. Tokenizers without a fingerprint (plug-ins
+   * Returns the matrix from disk when a file for these inputs exists, else
+   * calls `encode()` and saves its result. Tokenizers without a fingerprint (plug-ins
    * that expose no vocabulary) are always encoded.
    */
   matrix(tokenizer: Tokenizer, field: string, texts: readonly string[], length: number, encode: () => TokenMatrix): TokenMatrix {
@@ -47,7 +47,7 @@ export class TokenMatrixStore {
 }
 
 /**
- * A hash of what decides a tokenizer's output: its class, vocabulary, options
+ * Hashes what decides a tokenizer's output: its class, vocabulary, options
  * and special tokens (what WordPieceTokenizer reads from vocab.txt and
  * tokenizer_config.json). Undefined for a tokenizer that exposes no vocabulary.
  */
@@ -65,7 +65,7 @@ export function tokenizerFingerprint(tokenizer: Tokenizer): string | undefined {
   return createHash('sha256').update(description).digest('hex');
 }
 
-/** The store of the current working directory: .cache/tokens, or `NEWSREC_TOKEN_CACHE`; undefined when that is `off`. */
+/** Creates the store in .cache/tokens under the working directory, or in `NEWSREC_TOKEN_CACHE`; returns undefined when that is `off`. */
 export function defaultTokenMatrixStore(): TokenMatrixStore | undefined {
   const setting = process.env.NEWSREC_TOKEN_CACHE;
   if (setting === 'off') return undefined;
