@@ -5,7 +5,7 @@ import { isStageDefinition } from '../graph/StageDefinition.ts';
 import type { Registry } from '../registry/Registry.ts';
 import type { Recipe } from '../spec/Recipe.ts';
 
-/** What a stage's cache key is computed from, besides the stage itself. */
+/** Run facts that a stage's cache key is computed from, besides the stage itself. */
 export interface StageKeyContext {
   readonly recipe: Recipe;
   readonly registry: Registry;
@@ -18,11 +18,11 @@ export interface StageKeyContext {
 }
 
 /**
- * The cache key of a stage: SHA-256 of its resolved settings, the run seed and
- * backend, the code version, the data component with the identity (path, size,
- * modification time) of every file it names, and for each input either the
- * model entry (with the identities of its checkpoint files) or the key of the
- * stage whose output it reads.
+ * Computes the cache key of a stage: a SHA-256 of its resolved settings, the
+ * run seed and backend, and the code version. The data component counts with
+ * the identity (path, size, modification time) of every file it names. Each
+ * input counts as its model entry with the identities of its checkpoint
+ * files, or as the key of the stage whose output it reads.
  */
 export function stageKey(stage: string, context: StageKeyContext): string {
   const { recipe, registry } = context;
@@ -97,8 +97,15 @@ export function canonicalJson(value: unknown): string {
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareCodeUnits(a, b));
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/** Orders strings by UTF-16 code units, independent of the locale. */
+function compareCodeUnits(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }

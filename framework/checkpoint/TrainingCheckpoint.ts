@@ -10,7 +10,7 @@ import { writeSafetensors, type TensorToWrite } from './writeSafetensors.ts';
 const STATE_FILE = 'state.json';
 const TENSORS_FILE = 'tensors.safetensors';
 
-/** Where a stage's data stood at a checkpoint: the model being trained (0 for single-model stages), epoch and batches consumed in it. */
+/** Data position at a checkpoint: the model being trained (0 for single-model stages), the epoch and the batches consumed in it. */
 export interface DataPosition {
   readonly task: number;
   readonly epoch: number;

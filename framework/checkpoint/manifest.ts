@@ -71,7 +71,7 @@ export function verifyManifest(directory: string): void {
   }
 }
 
-/** Every file under a directory, recursively, in a stable order. */
+/** Lists every file under a directory, recursively, in a stable order. */
 export function listFiles(directory: string): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {

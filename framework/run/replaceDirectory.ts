@@ -14,7 +14,7 @@ export function replaceDirectory(temporary: string, target: string): void {
   rmSync(aside, { recursive: true, force: true });
 }
 
-/** The directory written by replaceDirectory, or the one set aside by a replacement that crashed halfway. */
+/** Finds the directory written by replaceDirectory, or the one set aside by a replacement that crashed halfway. */
 export function findDirectory(target: string): string | undefined {
   if (existsSync(target)) return target;
   const parent = dirname(target);

@@ -77,7 +77,7 @@ export async function storeStageOutputs(
   return reloaded;
 }
 
-/** The distinct models of a stage's outputs. */
+/** Collects the distinct models of a stage's outputs. */
 export function modelsOf(outputs: Readonly<Record<string, StageOutput>>): Recommender[] {
   const models = new Set<Recommender>();
   for (const output of Object.values(outputs)) {

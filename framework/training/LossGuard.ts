@@ -26,8 +26,8 @@ export class NonFiniteLossError extends Error {
  * Watches the loss of every step. A NaN or infinite loss raises a
  * NonFiniteLossError naming the step, the batch and the last finite loss. When
  * `divergence.factor` is set, a loss that stays above factor times the best
- * running mean (over `window` steps) for `patience` steps in a row asks the
- * stage to stop early.
+ * running mean (over `window` steps) for `patience` steps in a row makes the
+ * stage stop early.
  */
 export class LossGuard {
   private lastFinite: { step: number; value: number } | undefined;

@@ -168,6 +168,8 @@ export class TrainingLoop {
     describeBatch: () => string,
   ): Promise<string | undefined> {
     this.position = { task: this.task, ...position };
+    // Signal listeners run only when the event loop gets a turn, which a step of synchronous tensor work never gives.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const diverged = this.guard.check(step, loss, describeBatch);
     const control = this.context.training;
     const interrupted = control?.signal.aborted === true;

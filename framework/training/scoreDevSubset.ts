@@ -6,7 +6,7 @@ import { encodeNewsRowsToArray } from './encodeNews.ts';
 import { newsSource, userIndexFor } from './newsSource.ts';
 import type { MetricValues, StageContext } from './StageContext.ts';
 
-/** What the dev subset of early stopping is scored with. */
+/** Size of the dev subset of early stopping and the lengths it is scored with. */
 export interface DevSubsetOptions {
   readonly impressions: number;
   readonly titleLength: number;

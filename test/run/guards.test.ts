@@ -7,6 +7,7 @@ import { ensureDiskSpace } from '../../framework/checkpoint/ensureDiskSpace.ts';
 import { verifyManifest, writeManifest } from '../../framework/checkpoint/manifest.ts';
 import { Random, RandomLedger } from '../../framework/random/Random.ts';
 import { writeFileAtomic } from '../../framework/run/writeFileAtomic.ts';
+import { handleInterrupts } from '../../framework/tracking/handleInterrupts.ts';
 import { EarlyStopping } from '../../framework/training/EarlyStopping.ts';
 import { LossGuard, NonFiniteLossError } from '../../framework/training/LossGuard.ts';
 
@@ -136,5 +137,25 @@ describe('random ledger', () => {
     expect(second).toBe(first);
     expect(random.derive('stage:b').next()).not.toBe(first);
     expect(random.next()).toBe(new Random(7).next());
+  });
+});
+
+describe('interrupt handling', () => {
+  it('aborts once, then leaves the second signal', () => {
+    const before = process.listenerCount('SIGINT');
+    let written = '';
+    const interruption = handleInterrupts({ write: (text: string) => ((written += text), true) });
+    expect(process.listenerCount('SIGINT')).toBe(before + 1);
+
+    process.emit('SIGINT', 'SIGINT');
+    expect(interruption.signal.aborted).toBe(true);
+    expect((interruption.signal.reason as Error).name).toBe('AbortError');
+    expect((interruption.signal.reason as Error).message).toBe('interrupted by SIGINT');
+    expect(written).toContain('SIGINT received: the run finishes the current step, writes a checkpoint and stops');
+    // Alone, the process gets the default action (terminate) back; next to other listeners, one that exits at once is added.
+    expect(process.listenerCount('SIGINT')).toBe(before === 0 ? 0 : before + 1);
+
+    interruption.dispose();
+    expect(process.listenerCount('SIGINT')).toBe(before);
   });
 });
