@@ -2,9 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // Several tests start `experiment` in a child process, which loads tsx and
-    // the framework first. On a busy 2-core machine that alone can take longer
-    // than the default 5 s, so tests without their own timeout get 60 s.
+    // Tests that start `experiment` in a child process can exceed vitest's
+    // default of 5 s on a busy 2-core machine.
     testTimeout: 60_000,
   },
 });
