@@ -21,7 +21,8 @@ Options:
       --older-than AGE  (prune) Remove entries last used longer ago than AGE:
                         a number with s, m, h or d, such as 12h or 7d
       --max-size SIZE   (prune) Remove the least recently used entries until the
-                        rest fit in SIZE: a number with K, M, G or T (powers of 1024)
+                        rest fit in SIZE: a number with B, K, M, G or T (powers
+                        of 1024); a bare number is rejected
       --dry-run         (prune) List what would be removed and remove nothing
   -h, --help            Show this help
 
@@ -124,9 +125,14 @@ export function parseAge(text: string): number {
 }
 
 export function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)([KMGT]?)i?B?$/i.exec(text.trim());
-  if (match === null) throw new UsageError(`cache prune: --max-size ${text}: expected a number with K, M, G or T, such as 20G`);
-  return Number(match[1]) * (SIZE_UNITS[(match[2] as string).toUpperCase()] as number);
+  const trimmed = text.trim();
+  // A bare number would be bytes, which empties the cache when the user meant gigabytes, so a unit is required.
+  if (/^\d+(?:\.\d+)?$/.test(trimmed)) {
+    throw new UsageError(`cache prune: --max-size ${text}: the size has no unit; add B, K, M, G or T, such as ${trimmed}G`);
+  }
+  const match = /^(\d+(?:\.\d+)?)(?:([KMGT])i?B?|B)$/i.exec(trimmed);
+  if (match === null) throw new UsageError(`cache prune: --max-size ${text}: expected a number with B, K, M, G or T, such as 20G`);
+  return Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toUpperCase()] as number);
 }
 
 function formatEntries(directory: string, entries: readonly CacheEntrySummary[]): string {

@@ -78,7 +78,7 @@ describe('stage cache', () => {
     expect(entriesIn(cache)).toHaveLength(3);
 
     // The evaluate entry is the smallest and, written last, the most recently used: it is the one that fits.
-    const bySize = await runCli(['cache', 'prune', '--max-size', String(evaluateBytes), '--cache-dir', cache]);
+    const bySize = await runCli(['cache', 'prune', '--max-size', `${evaluateBytes}B`, '--cache-dir', cache]);
     expect(bySize.code).toBe(0);
     expect(bySize.stdout.match(/^removed /gm)).toHaveLength(2);
     expect(entriesIn(cache)).toHaveLength(1);
