@@ -71,6 +71,7 @@ export class ClickSampleTable {
     const histories = new Int32Array(size * historyLength).fill(PADDING_NEWS);
     const candidates = new Int32Array(size * candidateCount);
     const users = new Int32Array(size);
+    const impressionIds: string[] = [];
     for (let slot = 0; slot < size; slot++) {
       const sample = indices[slot] as number;
       const impression = this.sampleImpressions[sample] as number;
@@ -80,8 +81,9 @@ export class ClickSampleTable {
       histories.set(this.historyRows.subarray(start, end), slot * historyLength + historyLength - (end - start));
       candidates.set(this.candidates.subarray(sample * candidateCount, (sample + 1) * candidateCount), slot * candidateCount);
       users[slot] = this.users[impression] as number;
+      impressionIds.push(this.impressionIds[impression] as string);
     }
-    return { size, historyLength, candidateCount, histories, candidates, users };
+    return { size, historyLength, candidateCount, histories, candidates, users, impressionIds };
   }
 
   /** The id of the impression that sample `index` comes from. */
@@ -159,7 +161,8 @@ export function toClickBatch(samples: readonly ClickSample[]): ClickBatch {
     candidates.set(sample.candidates, index * candidateCount);
     users[index] = sample.user;
   });
-  return { size: samples.length, historyLength, candidateCount, histories, candidates, users };
+  const impressionIds = samples.map((sample) => sample.impressionId);
+  return { size: samples.length, historyLength, candidateCount, histories, candidates, users, impressionIds };
 }
 
 /**
