@@ -1,8 +1,9 @@
+import { UserError } from '../run/UserError.ts';
 import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Raised before writing when the file system lacks the space a checkpoint or cache entry needs. */
-export class DiskSpaceError extends Error {
+export class DiskSpaceError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'DiskSpaceError';

@@ -1,3 +1,4 @@
+import { UserError } from '../run/UserError.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -13,7 +14,7 @@ export interface FileDigest {
 }
 
 /** Raised when a file of a checkpoint or cache entry is missing, truncated or changed. */
-export class CorruptCheckpointError extends Error {
+export class CorruptCheckpointError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'CorruptCheckpointError';

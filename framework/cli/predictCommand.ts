@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, parse, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -5,6 +6,7 @@ import { BACKEND_NAMES, type BackendRequest } from '../backend/selectBackend.ts'
 import type { CommandIO } from '../run/Logger.ts';
 import { streamLogger } from '../run/Logger.ts';
 import { UsageError } from './UsageError.ts';
+import { UserError } from '../run/UserError.ts';
 
 export const PREDICT_HELP = `Usage: experiment predict --model DIR --data SPLIT_DIR --out FILE [options]
 
@@ -71,6 +73,7 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
   if (values.zip === true && parse(out).ext === '.zip') {
     throw new UsageError(`--out ${out}: with --zip, name the text file (e.g. prediction.txt); the archive goes next to it`);
   }
+  checkPredictPaths(model, out);
   const backend = values.backend ?? 'auto';
   if (!(BACKEND_NAMES as readonly string[]).includes(backend)) {
     throw new UsageError(`--backend: unknown backend '${backend}'; backends: ${BACKEND_NAMES.join(', ')}`);
@@ -131,4 +134,15 @@ function positiveInteger(text: string | undefined, name: string, fallback: numbe
 export function zipPathOf(file: string): string {
   const { dir, name } = parse(file);
   return join(dir, `${name}.zip`);
+}
+
+/** Rejects a --model without a saved model and an --out that is a directory before anything loads. */
+function checkPredictPaths(model: string, out: string): void {
+  const manifest = join(model, 'newsrec-model.json');
+  if (!existsSync(manifest)) {
+    throw new UserError(`--model ${model}: ${manifest} not found; --model must be a directory written by a training stage, such as runs/<recipe>/<run>/stages/<stage>/student`);
+  }
+  if (existsSync(out) && statSync(out).isDirectory()) {
+    throw new UserError(`--out ${out} is a directory; name the prediction file, such as ${join(out, 'prediction.txt')}`);
+  }
 }

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { MindDataset } from '../../components/dataset/MindDataset.ts';
 import type { ParentRun, Tracker, TrackerContext } from '../../components/tracker/Tracker.ts';
@@ -23,6 +23,9 @@ import type { Logger } from './Logger.ts';
 import { RunDirectory } from './RunDirectory.ts';
 import { modelsOf, reuseCachedStage, storeStageOutputs } from './stageCacheSession.ts';
 import { checkpointDirectoryOf } from '../training/TrainingLoop.ts';
+import { DiskSpaceError } from '../checkpoint/ensureDiskSpace.ts';
+import { CorruptCheckpointError, MANIFEST_FILE, verifyManifest } from '../checkpoint/manifest.ts';
+import { UserError } from './UserError.ts';
 
 /** What a finished run leaves: its directory and the metrics of its evaluation stages. */
 export interface RunResult {
@@ -108,7 +111,7 @@ export async function runRecipe(
       resumed: resuming,
     });
 
-    const dataset = await registry.create<MindDataset>('dataset', recipe.data, { resolvePath, log });
+    const dataset = await openDataset(registry, recipe.data, resolvePath, log);
     const corpus = dataset.corpus;
     log.info(`data: ${corpus.size} news`);
     const tokens = new TokenCache(
@@ -305,7 +308,8 @@ export async function runRecipe(
     }
     await tracker?.end(runDirectory.record.status, runDirectory.record.error);
     log.warn(`run ${runDirectory.record.status.toLowerCase()}; what it recorded is in ${runDirectory.path}`);
-    log.warn(`continue it with: experiment run --resume ${runDirectory.path}`);
+    const next = nextStepAfterFailure(error, interrupted, runDirectory.path, currentStage);
+    if (next !== undefined) log.warn(next);
     progress.emit({
       event: 'run-end',
       time: Date.now(),
@@ -319,6 +323,39 @@ export async function runRecipe(
     interruption.dispose();
     if (cache === undefined) rmSync(outputStore.directory, { recursive: true, force: true });
   }
+}
+
+/** Opens the recipe's data; an error there comes from the user's files (missing or malformed), so it becomes a UserError. */
+async function openDataset(registry: Registry, spec: LoadedRecipe['recipe']['data'], resolvePath: (path: string) => string, log: Logger): Promise<MindDataset> {
+  try {
+    return await registry.create<MindDataset>('dataset', spec, { resolvePath, log });
+  } catch (error) {
+    if (error instanceof UserError || !(error instanceof Error)) throw error;
+    throw new UserError(`data: ${error.message}`, { cause: error });
+  }
+}
+
+/**
+ * Returns what the user can do after a failed run, or undefined when nothing
+ * in the run directory helps. Resuming helps after Ctrl-C, after a full disk,
+ * and after a crash in a stage that left a valid checkpoint. A NaN loss or
+ * bad data fails the same way again on resume.
+ */
+function nextStepAfterFailure(error: unknown, interrupted: boolean, runPath: string, stage: string | undefined): string | undefined {
+  const resume = `experiment run --resume ${runPath}`;
+  if (interrupted || error instanceof DiskSpaceError) return `continue it with: ${resume}`;
+  if (stage === undefined) return undefined;
+  const checkpoint = checkpointDirectoryOf(runPath, stage);
+  if (error instanceof CorruptCheckpointError) {
+    return `the checkpoint of stage ${stage} is damaged; to restart the stage from its first step, delete ${checkpoint} and run: ${resume}`;
+  }
+  if (error instanceof UserError || !existsSync(join(checkpoint, MANIFEST_FILE))) return undefined;
+  try {
+    verifyManifest(checkpoint);
+  } catch {
+    return undefined;
+  }
+  return `continue it from the checkpoint in ${checkpoint} with: ${resume}`;
 }
 
 /** Writes report.html and its figures before the tracker uploads the run; a failure only warns. */

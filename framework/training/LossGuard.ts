@@ -1,3 +1,5 @@
+import { UserError } from '../run/UserError.ts';
+
 /** Settings of the divergence stop (stage setting `divergence`). */
 export interface DivergenceSettings {
   /** 0 turns the stop off. */
@@ -15,7 +17,7 @@ export interface LossGuardState {
 }
 
 /** Raised when a training loss is NaN or infinite; the stage stops there. */
-export class NonFiniteLossError extends Error {
+export class NonFiniteLossError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'NonFiniteLossError';

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +48,56 @@ describe('NaN loss report', () => {
     for (const id of ids) {
       expect(known.has(id), `impression ${id} is not in train/behaviors.tsv`).toBe(true);
     }
+  });
+});
+
+describe('user error report', () => {
+  it('prints a NaN loss without stack or resume', { timeout: 120_000 }, async () => {
+    const output = mkdtempSync(join(tmpdir(), 'newsrec-nan-'));
+    const result = await runCli(['run', CI_NRMS, '--set', 'stages.fine-tune.optimizer.learningRate=1e30', '--set', `output.directory=${output}`, '--no-cache']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^experiment: stage fine-tune: the loss is \S+ at step \d+ \(batch of impressions /m);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout + result.stderr).not.toContain('--resume');
+  });
+
+  it('prints a missing data file in one line', { timeout: 120_000 }, async () => {
+    const output = mkdtempSync(join(tmpdir(), 'newsrec-nodata-'));
+    const missing = join(output, 'no-such-split');
+    const result = await runCli(['run', CI_NRMS, '--set', `data.train=${missing}`, '--set', `output.directory=${output}`, '--no-cache']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`experiment: data: train split: ${join(missing, 'news.tsv')} not found`);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout + result.stderr).not.toContain('--resume');
+  });
+
+  it('keeps stacks with NEWSREC_DEBUG=1', { timeout: 120_000 }, async () => {
+    const output = mkdtempSync(join(tmpdir(), 'newsrec-nodata-'));
+    const missing = join(output, 'no-such-split');
+    process.env.NEWSREC_DEBUG = '1';
+    try {
+      const result = await runCli(['run', CI_NRMS, '--set', `data.train=${missing}`, '--set', `output.directory=${output}`, '--no-cache']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^\s+at /m);
+    } finally {
+      delete process.env.NEWSREC_DEBUG;
+    }
+  });
+
+  it('prints predict path errors in one line', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'newsrec-predict-'));
+    const data = join(sampleFile('dev', 'news.tsv'), '..');
+    const noModel = await runCli(['predict', '--model', join(directory, 'none'), '--data', data, '--out', join(directory, 'p.txt')]);
+    expect(noModel.code).toBe(1);
+    expect(noModel.stderr).toContain(`experiment: --model ${join(directory, 'none')}: ${join(directory, 'none', 'newsrec-model.json')} not found`);
+    expect(noModel.stderr).not.toMatch(/^\s+at /m);
+
+    const model = join(directory, 'model');
+    mkdirSync(model);
+    writeFileSync(join(model, 'newsrec-model.json'), '{}\n');
+    const outIsDirectory = await runCli(['predict', '--model', model, '--data', data, '--out', directory]);
+    expect(outIsDirectory.code).toBe(1);
+    expect(outIsDirectory.stderr).toContain(`experiment: --out ${directory} is a directory; name the prediction file, such as ${join(directory, 'prediction.txt')}`);
+    expect(outIsDirectory.stderr).not.toMatch(/^\s+at /m);
   });
 });

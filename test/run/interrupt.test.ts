@@ -59,6 +59,7 @@ describe('experiment run interrupted once', () => {
     expect(step).toBeLessThan(40);
     expect(output).toContain(`fine-tune: stopped after step ${step} by the interruption`);
     const directory = (/run \S+: directory (\S+)/.exec(output) as RegExpExecArray)[1] as string;
+    expect(output).toContain(`continue it with: experiment run --resume ${directory}`);
     const record = JSON.parse(readFileSync(join(directory, 'run.json'), 'utf8'));
     expect(record.status).toBe('KILLED');
     expect(record.stages['fine-tune'].status).toBe('KILLED');

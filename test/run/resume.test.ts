@@ -91,7 +91,14 @@ describe('experiment run --resume', () => {
     truncateSync(tensors, size - 100);
     const resumed = await runCli(['run', '--resume', killed.directory, '--cache-dir', cache]);
     expect(resumed.code).toBe(1);
-    expect(resumed.stderr).toContain(`${tensors} is corrupted: expected ${size} bytes, found ${size - 100} bytes`);
+    expect(resumed.stderr).toContain(`experiment: ${tensors} is corrupted: expected ${size} bytes, found ${size - 100} bytes`);
+    expect(resumed.stderr).not.toMatch(/^\s+at /m);
+    const checkpoint = join(killed.directory, 'checkpoints', 'fine-tune');
+    const output = resumed.stdout + resumed.stderr;
+    expect(output).toContain(
+      `the checkpoint of stage fine-tune is damaged; to restart the stage from its first step, delete ${checkpoint} and run: experiment run --resume ${killed.directory}`,
+    );
+    expect(output).not.toContain('continue it with');
     const record = JSON.parse(readFileSync(join(killed.directory, 'run.json'), 'utf8'));
     expect(record.status).toBe('FAILED');
     expect(record.stages['fine-tune'].status).toBe('FAILED');
