@@ -9,11 +9,16 @@ import { readRunSummary } from '../progress/readRunSummary.ts';
 import { UsageError } from './UsageError.ts';
 import { runRecipe } from '../run/runRecipe.ts';
 import { loadRecipe } from '../spec/loadRecipe.ts';
+import type { LoadedRecipe, Recipe } from '../spec/Recipe.ts';
+import { validateRecipe } from '../spec/validateRecipe.ts';
+import type { Registry } from '../registry/Registry.ts';
+import { formatRecipeChanges, recipeChanges } from '../run/recipeChanges.ts';
 import { OverrideError, parseOverride, type RecipeOverride } from '../spec/parseOverride.ts';
 
 export const RUN_HELP = `Usage: experiment run RECIPE.yaml [--set PATH=VALUE]... [--force STAGE]... [--no-cache]
                       [--cache-dir DIR] [--quiet | --json]
-       experiment run --resume RUN_DIR [--force STAGE]... [--cache-dir DIR] [--quiet | --json]
+       experiment run --resume RUN_DIR [--force STAGE]... [--no-cache] [--cache-dir DIR]
+                      [--quiet | --json]
 
 Validates the recipe, runs its stages in dependency order and prints the
 evaluation metrics. Every run writes a directory under the recipe's
@@ -29,8 +34,11 @@ the log says "cached". The cache is in NEWSREC_CACHE_DIR, else
 
 Resume: training stages write a checkpoint every checkpointEvery steps and
 when Ctrl-C is pressed once (twice exits at once). --resume continues a
-stopped run in its own directory: finished stages come from the cache and
-the interrupted stage continues from its checkpoint.
+stopped run in its own directory with the settings recorded there
+(recipe.resolved.json, the --set flags and the cache setting): finished
+stages come from the cache and the interrupted stage continues from its
+checkpoint. Changes to the recipe file since the run started are listed and
+ignored; start a new run to use them.
 
 Progress: on a terminal, each stage shows a bar with step/total, steps per
 second, ETA and the current loss. When stdout is not a terminal (a pipe, a
@@ -42,7 +50,8 @@ Options:
       --set PATH=VALUE  Override one recipe value after 'extends' is merged; VALUE
                is parsed as YAML and validated like the file (repeatable)
       --resume RUN_DIR  Continue a killed, failed or interrupted run in RUN_DIR with
-               the recipe file and --set flags it was started with
+               the recipe settings, --set flags and cache setting it was
+               started with (--no-cache and --cache-dir replace the latter)
       --force STAGE  Run STAGE even when the cache has its outputs (repeatable)
       --no-cache     Neither reuse nor store stage outputs
       --cache-dir DIR  Stage cache directory (default: NEWSREC_CACHE_DIR, else
@@ -95,9 +104,14 @@ export async function runCommand(args: string[], io: CommandIO): Promise<number>
     throw new UsageError('run: --set cannot be combined with --resume; the run continues with the flags it was started with');
   }
   const registry = createRegistry();
-  const invocation = resume === undefined ? { file: positionals[0] as string, flags: values.set ?? [] } : resumedInvocation(resume);
+  const record = resume === undefined ? undefined : readResumableRecord(resume);
+  const invocation = record === undefined ? { file: positionals[0] as string, flags: values.set ?? [] } : { file: record.recipeFile, flags: record.overrides ?? [] };
   const overrides = parseOverrides(invocation.flags);
-  const loaded = await loadRecipe(invocation.file, { registry, overrides });
+  let loaded = await loadRecipe(invocation.file, { registry, overrides });
+  const resumeWarnings: string[] = [];
+  if (resume !== undefined) {
+    loaded = recordedRecipe(resume, loaded, registry, resumeWarnings);
+  }
   const force = values.force ?? [];
   for (const stage of force) {
     if (loaded.recipe.stages[stage] === undefined) {
@@ -108,19 +122,23 @@ export async function runCommand(args: string[], io: CommandIO): Promise<number>
   if (values.json === true) mode = 'json';
   if (values.quiet === true) mode = 'quiet';
   const progress = createRenderer(mode, io);
+  // A resumed run keeps the cache setting it was started with; --no-cache or --cache-dir given now replace it.
+  const cacheDirectory = values['cache-dir'] ?? record?.cache?.directory;
+  const cache = values['no-cache'] !== true && (values['cache-dir'] !== undefined || record?.cache?.enabled !== false);
   const result = await runRecipe(loaded, registry, progressLogger(progress), progress, {
     ...(resume === undefined ? {} : { resume: resolve(resume) }),
-    cache: values['no-cache'] !== true,
-    ...(values['cache-dir'] === undefined ? {} : { cacheDirectory: values['cache-dir'] }),
+    cache,
+    ...(cacheDirectory === undefined ? {} : { cacheDirectory }),
     force,
     overrides: invocation.flags,
+    resumeWarnings,
   });
   progress.emit({ event: 'summary', time: Date.now(), ...readRunSummary(result.directory, result.metrics) });
   return 0;
 }
 
-/** Reads the recipe file and --set flags recorded in a run directory's run.json. */
-function resumedInvocation(directory: string): { file: string; flags: string[] } {
+/** Reads run.json of a run to resume: the recipe file, --set flags and cache setting it was started with. */
+function readResumableRecord(directory: string): RunRecord {
   const recordPath = join(directory, 'run.json');
   if (!existsSync(recordPath)) {
     throw new UsageError(`run: --resume ${directory}: not a run directory (${recordPath} not found)`);
@@ -132,7 +150,37 @@ function resumedInvocation(directory: string): { file: string; flags: string[] }
   if (!existsSync(record.recipeFile)) {
     throw new UsageError(`run: --resume ${directory}: the recipe ${record.recipeFile} that started the run no longer exists`);
   }
-  return { file: record.recipeFile, flags: record.overrides ?? [] };
+  return record;
+}
+
+/**
+ * Returns the recipe a resumed run continues with: the settings recorded in
+ * its recipe.resolved.json. When the recipe file changed since the run
+ * started, the changes are ignored and listed in `warnings`, so the resumed
+ * stage trains with the settings of its checkpoint. output.directory is not
+ * compared, because it depends on the working directory and does not change results.
+ */
+function recordedRecipe(directory: string, current: LoadedRecipe, registry: Registry, warnings: string[]): LoadedRecipe {
+  const recordedPath = join(directory, 'recipe.resolved.json');
+  if (!existsSync(recordedPath)) {
+    throw new UsageError(`run: --resume ${directory}: ${recordedPath} not found, so the settings the run started with are unknown; start a new run with: experiment run ${current.file}`);
+  }
+  const recorded = JSON.parse(readFileSync(recordedPath, 'utf8')) as Recipe;
+  const now = JSON.parse(JSON.stringify(current.recipe)) as Recipe;
+  const changes = recipeChanges({ ...recorded, outputDirectory: undefined }, { ...now, outputDirectory: undefined });
+  if (changes.length === 0) return current;
+
+  const startNew = `to train with the new settings, start a new run: experiment run ${current.file}`;
+  const { outputDirectory, ...rest } = recorded;
+  const validation = validateRecipe({ ...rest, output: { directory: outputDirectory } }, registry);
+  if (validation.issues.length > 0) {
+    const problems = validation.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new UsageError(
+      `run: --resume ${directory}: the recipe changed since the run started (${formatRecipeChanges(changes)}), and the recorded recipe is no longer valid (${problems}); ${startNew}`,
+    );
+  }
+  warnings.push(`the recipe changed since the run started; resuming with the recorded settings and ignoring: ${formatRecipeChanges(changes)}; ${startNew}`);
+  return { ...current, recipe: { ...recorded, outputDirectory: current.recipe.outputDirectory }, stageOrder: validation.stageOrder };
 }
 
 /** Parses the `--set` flags; a malformed one is a usage error naming the flag. */

@@ -20,7 +20,7 @@ import type { MetricValues, StageContext, StageOutput, StageRunner } from '../tr
 import { formatStepLine } from '../progress/formatStepLine.ts';
 import { NO_PROGRESS, type ProgressReporter, type StepUpdate } from '../progress/ProgressEvent.ts';
 import type { Logger } from './Logger.ts';
-import { RunDirectory } from './RunDirectory.ts';
+import { RunDirectory, type RunRecord } from './RunDirectory.ts';
 import { modelsOf, reuseCachedStage, storeStageOutputs } from './stageCacheSession.ts';
 import { checkpointDirectoryOf } from '../training/TrainingLoop.ts';
 import { DiskSpaceError } from '../checkpoint/ensureDiskSpace.ts';
@@ -50,6 +50,8 @@ export interface RunRecipeOptions {
   readonly force?: readonly string[];
   /** The `--set` flags the recipe was loaded with, recorded in run.json for --resume. */
   readonly overrides?: readonly string[];
+  /** Warnings about the resumed recipe, written to the run's log when it opens. */
+  readonly resumeWarnings?: readonly string[];
 }
 
 /**
@@ -67,14 +69,15 @@ export async function runRecipe(
 ): Promise<RunResult> {
   const { recipe } = loaded;
   const resuming = options.resume !== undefined;
-  const runDirectory = openRunDirectory(loaded, options);
+  const cache = options.cache === false ? undefined : new StageCache(resolveCacheDirectory(recipe.outputDirectory, options.cacheDirectory));
+  const runDirectory = openRunDirectory(loaded, options, cache === undefined ? { enabled: false } : { enabled: true, directory: resolve(cache.directory) });
   const log = teeLogger(baseLog, runDirectory);
   if (resuming) {
     log.info(`run ${runDirectory.record.runId}: resuming in ${runDirectory.path}`);
   } else {
     log.info(`run ${runDirectory.record.runId}: directory ${runDirectory.path}`);
   }
-  const cache = options.cache === false ? undefined : new StageCache(resolveCacheDirectory(recipe.outputDirectory, options.cacheDirectory));
+  for (const warning of options.resumeWarnings ?? []) log.warn(warning);
   // Without the cache, outputs still go through a store of the run's own that is deleted at the end,
   // so later stages read the same reloaded models and the results do not depend on --no-cache.
   const outputStore = cache ?? new StageCache(join(runDirectory.path, '.stage-outputs'));
@@ -390,10 +393,11 @@ function prefixLogger(log: Logger, prefix: string): Logger {
 }
 
 /** Creates the run directory, or opens the one to resume and marks it running again. */
-function openRunDirectory(loaded: LoadedRecipe, options: RunRecipeOptions): RunDirectory {
+function openRunDirectory(loaded: LoadedRecipe, options: RunRecipeOptions, cache: NonNullable<RunRecord['cache']>): RunDirectory {
   const { recipe } = loaded;
   if (options.resume === undefined) {
     const created = RunDirectory.create(recipe.outputDirectory, recipe.name, loaded.file);
+    created.record.cache = cache;
     created.writeText('recipe.yaml', loaded.source);
     created.writeText('recipe.resolved.json', `${JSON.stringify(recipe, null, 2)}\n`);
     if (options.overrides !== undefined && options.overrides.length > 0) created.record.overrides = [...options.overrides];
@@ -409,6 +413,7 @@ function openRunDirectory(loaded: LoadedRecipe, options: RunRecipeOptions): RunD
   delete record.endedAt;
   delete record.error;
   record.resumedAt = [...(record.resumedAt ?? []), new Date().toISOString()];
+  record.cache = cache;
   opened.writeText('recipe.resolved.json', `${JSON.stringify(recipe, null, 2)}\n`);
   opened.saveRecord();
   return opened;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runDirectoryOf } from '../predict/tinyRun.ts';
@@ -78,6 +78,29 @@ describe('experiment run --resume', () => {
     expect(after.status).toBe('FINISHED');
     expect(after.resumedAt).toHaveLength(1);
     expect(after.stages['fine-tune'].status).toBe('FINISHED');
+  });
+
+  it('keeps recorded recipe and --no-cache', { timeout: 300_000 }, async () => {
+    const { file, directory } = writeLongRunRecipe({ fineTuneSteps: 20, checkpointEvery: 5 });
+    const killed = await runAndKill([file, '--no-cache'], /checkpoint of step 5 written/);
+    expect(killed.signal).toBe('SIGKILL');
+    const record = JSON.parse(readFileSync(join(killed.directory, 'run.json'), 'utf8'));
+    expect(record.cache).toEqual({ enabled: false });
+
+    // The file changes after the run started; the resumed stage must keep training with the recorded rate.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('learningRate: 0.001', 'learningRate: 0.005'));
+    const resumed = await runCli(['run', '--resume', killed.directory]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const output = resumed.stdout + resumed.stderr;
+    expect(output).toContain(
+      'the recipe changed since the run started; resuming with the recorded settings and ignoring: stages.fine-tune.optimizer.learningRate: 0.001 -> 0.005',
+    );
+    expect(resumed.stdout).toContain('fine-tune: resumed from the checkpoint of step 5 (epoch 1, batch 5)');
+    expect(output).not.toContain('the stage starts over');
+    expect(resumed.stdout).toContain('stage post-train (post-train): started (cache off');
+    expect(existsSync(join(directory, 'runs', '.stage-cache'))).toBe(false);
+    const resolved = JSON.parse(readFileSync(join(killed.directory, 'recipe.resolved.json'), 'utf8'));
+    expect(resolved.stages['fine-tune'].optimizer.learningRate).toBe(0.001);
   });
 
   it('rejects a truncated checkpoint', { timeout: 300_000 }, async () => {
