@@ -18,6 +18,14 @@ export interface StageKeyContext {
 }
 
 /**
+ * Stage settings left out of the cache key because they cannot change a
+ * stage's models or metrics: how often steps are logged and checkpoints are
+ * written. `save` stays in the key, because a stage reused from the cache does
+ * not write its models to the run directory.
+ */
+export const SETTINGS_OUTSIDE_KEY: readonly string[] = ['logEvery', 'checkpointEvery'];
+
+/**
  * Computes the cache key of a stage: a SHA-256 of its resolved settings, the
  * run seed and backend, and the code version. The data component counts with
  * the identity (path, size, modification time) of every file it names. Each
@@ -43,7 +51,7 @@ export function stageKey(stage: string, context: StageKeyContext): string {
     backend: context.backend,
     seed: recipe.seed,
     stage,
-    settings,
+    settings: Object.fromEntries(Object.entries(settings).filter(([name]) => !SETTINGS_OUTSIDE_KEY.includes(name))),
     data: { spec: recipe.data, files: fileIdentities(recipe.data, context.resolvePath) },
     inputs,
   };

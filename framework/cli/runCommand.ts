@@ -52,7 +52,8 @@ Options:
       --resume RUN_DIR  Continue a killed, failed or interrupted run in RUN_DIR with
                the recipe settings, --set flags and cache setting it was
                started with (--no-cache and --cache-dir replace the latter)
-      --force STAGE  Run STAGE even when the cache has its outputs (repeatable)
+      --force STAGE  Run STAGE, and every stage that reads its outputs, even when
+               the cache has them (repeatable)
       --no-cache     Neither reuse nor store stage outputs
       --cache-dir DIR  Stage cache directory (default: NEWSREC_CACHE_DIR, else
                <output.directory>/.stage-cache)

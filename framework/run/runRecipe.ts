@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { MindDataset } from '../../components/dataset/MindDataset.ts';
 import type { ParentRun, Tracker, TrackerContext } from '../../components/tracker/Tracker.ts';
@@ -14,6 +14,8 @@ import { UserIndex } from '../model/UserIndex.ts';
 import { FrozenVectorCache } from '../training/FrozenVectorCache.ts';
 import { Random, RandomLedger } from '../random/Random.ts';
 import type { Registry } from '../registry/Registry.ts';
+import type { ComponentSpec } from '../registry/ComponentDefinition.ts';
+import { isStageDefinition } from '../graph/StageDefinition.ts';
 import { handleInterrupts } from '../tracking/handleInterrupts.ts';
 import type { LoadedRecipe } from '../spec/Recipe.ts';
 import type { MetricValues, StageContext, StageOutput, StageRunner } from '../training/StageContext.ts';
@@ -46,7 +48,7 @@ export interface RunRecipeOptions {
   readonly cache?: boolean;
   /** Stage cache directory (default: NEWSREC_CACHE_DIR, else `<output.directory>/.stage-cache`). */
   readonly cacheDirectory?: string;
-  /** Stages that run even when the cache has their outputs. */
+  /** Stages that run even when the cache has their outputs; every stage that reads their outputs runs too. */
   readonly force?: readonly string[];
   /** The `--set` flags the recipe was loaded with, recorded in run.json for --resume. */
   readonly overrides?: readonly string[];
@@ -195,6 +197,11 @@ export async function runRecipe(
       const started = performance.now();
       const stageTracker = tracker;
 
+      const forcedBy = forcedUpstream(stage, registry, recipe.stages, force);
+      if (forcedBy !== undefined && !force.has(stage)) {
+        force.add(stage);
+        log.info(`stage ${stage}: forced, because it reads the forced stage ${forcedBy}`);
+      }
       const reused = cache === undefined || force.has(stage) ? undefined : await reuseCachedStage(cache, key, stage, modelStore, log);
       if (reused !== undefined) {
         outputs.set(stage, reused.outputs);
@@ -290,6 +297,7 @@ export async function runRecipe(
         if (output.kind === 'metrics') metrics[stage] = { ...output.metrics };
       }
     }
+    removeIfEmpty(join(runDirectory.path, 'checkpoints'));
     runDirectory.record.status = 'FINISHED';
     runDirectory.record.endedAt = new Date().toISOString();
     runDirectory.saveRecord();
@@ -326,6 +334,32 @@ export async function runRecipe(
     interruption.dispose();
     if (cache === undefined) rmSync(outputStore.directory, { recursive: true, force: true });
   }
+}
+
+/**
+ * Returns the first stage that `stage` reads an output of and that is in
+ * `forced`, or undefined. Stages are visited in dependency order, so a stage
+ * added to `forced` here forces the stages that read it in turn.
+ */
+function forcedUpstream(stage: string, registry: Registry, stages: Readonly<Record<string, ComponentSpec>>, forced: ReadonlySet<string>): string | undefined {
+  const settings = stages[stage] as Record<string, unknown> & ComponentSpec;
+  const definition = registry.get('stage', settings.type);
+  const inputFields = isStageDefinition(definition) ? Object.keys(definition.inputs) : [];
+  for (const field of inputFields) {
+    const value = settings[field];
+    if (value === undefined) continue;
+    const references = Array.isArray(value) ? (value as string[]) : [value as string];
+    for (const reference of references) {
+      const dot = reference.indexOf('.');
+      if (dot > 0 && forced.has(reference.slice(0, dot))) return reference.slice(0, dot);
+    }
+  }
+  return undefined;
+}
+
+/** Deletes a directory that exists and contains nothing. */
+function removeIfEmpty(directory: string): void {
+  if (existsSync(directory) && readdirSync(directory).length === 0) rmdirSync(directory);
 }
 
 /** Opens the recipe's data; an error there comes from the user's files (missing or malformed), so it becomes a UserError. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../predict/tinyRun.ts';
+import { runCli, runDirectoryOf } from '../predict/tinyRun.ts';
 import { writeLongRunRecipe } from '../run/longRunRecipe.ts';
 
 /** Lists the stages that a run's log reports as reused from the cache and as run. */
@@ -24,11 +24,17 @@ describe('stage cache', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(stagesOf(first.stdout)).toEqual({ cached: [], ran: ['post-train', 'fine-tune', 'evaluate'] });
     expect(entriesIn(cache)).toHaveLength(3);
+    expect(existsSync(join(runDirectoryOf(first.stdout), 'checkpoints'))).toBe(false);
 
     const again = await runCli(['run', file]);
     expect(again.code, again.stderr).toBe(0);
     expect(stagesOf(again.stdout)).toEqual({ cached: ['post-train', 'fine-tune', 'evaluate'], ran: [] });
     expect(again.stdout).toMatch(/evaluate\s+fine-tune\.models\[0\]\s+0\.\d{4}/);
+
+    // How often steps are logged or checkpointed cannot change outputs, so the key ignores it.
+    const logging = await runCli(['run', file, '--set', 'stages.fine-tune.logEvery=3', '--set', 'stages.fine-tune.checkpointEvery=7']);
+    expect(logging.code, logging.stderr).toBe(0);
+    expect(stagesOf(logging.stdout)).toEqual({ cached: ['post-train', 'fine-tune', 'evaluate'], ran: [] });
 
     const changed = await runCli(['run', file, '--set', 'stages.evaluate.historyLength=4']);
     expect(changed.code, changed.stderr).toBe(0);
@@ -37,8 +43,10 @@ describe('stage cache', () => {
 
     const forced = await runCli(['run', file, '--force', 'fine-tune']);
     expect(forced.code, forced.stderr).toBe(0);
-    expect(stagesOf(forced.stdout)).toEqual({ cached: ['post-train', 'evaluate'], ran: ['fine-tune'] });
+    expect(stagesOf(forced.stdout)).toEqual({ cached: ['post-train'], ran: ['fine-tune', 'evaluate'] });
     expect(forced.stdout).toContain('stage fine-tune (fine-tune): started (forced');
+    expect(forced.stdout).toContain('stage evaluate: forced, because it reads the forced stage fine-tune');
+    expect(forced.stdout).toContain('stage evaluate (evaluate): started (forced');
 
     const uncached = await runCli(['run', file, '--no-cache']);
     expect(uncached.code, uncached.stderr).toBe(0);

@@ -101,6 +101,7 @@ describe('experiment run --resume', () => {
     expect(existsSync(join(directory, 'runs', '.stage-cache'))).toBe(false);
     const resolved = JSON.parse(readFileSync(join(killed.directory, 'recipe.resolved.json'), 'utf8'));
     expect(resolved.stages['fine-tune'].optimizer.learningRate).toBe(0.001);
+    expect(existsSync(join(killed.directory, 'checkpoints'))).toBe(false);
   });
 
   it('rejects a truncated checkpoint', { timeout: 300_000 }, async () => {
