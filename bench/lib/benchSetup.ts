@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -56,6 +56,7 @@ const quietLog: Logger = { info: () => {}, warn: () => {} };
  */
 export async function openBenchSetup(options: ScenarioOptions, stages: Record<string, Record<string, unknown>>): Promise<BenchSetup> {
   const directory = mkdtempSync(join(tmpdir(), 'newsrec-bench-recipe-'));
+  process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
   const recipeFile = join(directory, 'bench.yaml');
   const checkpoint = options.checkpoint;
   const recipeData = {
