@@ -384,7 +384,7 @@ function nextStepAfterFailure(error: unknown, interrupted: boolean, runPath: str
   if (stage === undefined) return undefined;
   const checkpoint = checkpointDirectoryOf(runPath, stage);
   if (error instanceof CorruptCheckpointError) {
-    return `the checkpoint of stage ${stage} is damaged; to restart the stage from its first step, delete ${checkpoint} and run: ${resume}`;
+    return `the checkpoint of stage ${stage} is corrupted; to restart the stage from its first step, delete ${checkpoint} and run: ${resume}`;
   }
   if (error instanceof UserError || !existsSync(join(checkpoint, MANIFEST_FILE))) return undefined;
   try {

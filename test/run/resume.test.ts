@@ -120,7 +120,7 @@ describe('experiment run --resume', () => {
     const checkpoint = join(killed.directory, 'checkpoints', 'fine-tune');
     const output = resumed.stdout + resumed.stderr;
     expect(output).toContain(
-      `the checkpoint of stage fine-tune is damaged; to restart the stage from its first step, delete ${checkpoint} and run: experiment run --resume ${killed.directory}`,
+      `the checkpoint of stage fine-tune is corrupted; to restart the stage from its first step, delete ${checkpoint} and run: experiment run --resume ${killed.directory}`,
     );
     expect(output).not.toContain('continue it with');
     const record = JSON.parse(readFileSync(join(killed.directory, 'run.json'), 'utf8'));
