@@ -1,4 +1,4 @@
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { scoreImpressions } from '../../components/stage/EvaluateRunner.ts';
 import type { MindSplit } from '../../components/dataset/MindDataset.ts';
@@ -50,8 +50,11 @@ export async function predictSplit(
   let labelled: boolean | undefined;
   let count = 0;
 
+  // Lines go to a temporary file that replaces outFile only when every impression is scored,
+  // so a failure leaves an earlier prediction file as it was.
   await mkdir(dirname(outFile), { recursive: true });
-  const out = await open(outFile, 'w');
+  const temporary = `${outFile}.${process.pid}.tmp`;
+  const out = await open(temporary, 'w');
   let pending: Impression[] = [];
   const flush = async () => {
     const scores = scoreImpressions(model, pending, options.historyLength, corpus, (rows) => cache.get(rows), model.assets.users);
@@ -78,8 +81,13 @@ export async function predictSplit(
       if (pending.length >= options.batchSize) await flush();
     }
     if (pending.length > 0) await flush();
-  } finally {
+    await out.sync();
+  } catch (error) {
     await out.close();
+    await rm(temporary, { force: true });
+    throw error;
   }
+  await out.close();
+  await rename(temporary, outFile);
   return { impressions: count, ...(labelled === true ? { metrics: accumulator.result() } : {}) };
 }

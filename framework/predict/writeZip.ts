@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../run/writeFileAtomic.ts';
 import { crc32, deflateRawSync } from 'node:zlib';
 
 /** A file to store in a zip archive. */
@@ -63,5 +63,5 @@ export async function writeZip(path: string, entries: readonly ZipEntry[]): Prom
   end.writeUInt16LE(entries.length, 10);
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
-  await writeFile(path, Buffer.concat([...parts, directory, end]));
+  writeFileAtomic(path, Buffer.concat([...parts, directory, end]));
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,29 @@ describe('experiment predict', () => {
     expect(ndcg5).toBeCloseTo(evaluated[`${model}/nDCG@5`] as number, 4);
     expect(ndcg10).toBeCloseTo(evaluated[`${model}/nDCG@10`] as number, 4);
     expect(impressions).toBe(evaluated[`${model}/impressions`]);
+  });
+
+  it('keeps the previous file on failure', { timeout: 120_000 }, async () => {
+    // Dev with the labels of one impression removed halfway through: scoring stops there with an error.
+    const split = join(output, 'half-labelled');
+    mkdirSync(split, { recursive: true });
+    copyFileSync(sampleFile('dev', 'news.tsv'), join(split, 'news.tsv'));
+    const rows = readFileSync(sampleFile('dev', 'behaviors.tsv'), 'utf8').trim().split('\n');
+    const fields = (rows[699] as string).split('\t');
+    fields[4] = (fields[4] as string).replace(/-[01]/g, '');
+    rows[699] = fields.join('\t');
+    writeFileSync(join(split, 'behaviors.tsv'), `${rows.join('\n')}\n`);
+    const directory = join(output, 'kept');
+    mkdirSync(directory, { recursive: true });
+    const out = join(directory, 'prediction.txt');
+    writeFileSync(out, 'previous predictions\n');
+
+    const result = await runCli(['predict', '--model', student, '--data', split, '--out', out, ...lengths]);
+
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('is not labelled, unlike the impressions before it');
+    expect(readFileSync(out, 'utf8')).toBe('previous predictions\n');
+    expect(readdirSync(directory)).toEqual(['prediction.txt']);
   });
 
   it('rejects a missing --model', async () => {
