@@ -31,7 +31,9 @@ Options:
       --metric STAGE.metrics.MODEL.NAME
                            Metric to compare, such as evaluate.metrics.fine-tune.models[0].nDCG@10
                            (default: AUC of the first model of the first evaluate stage);
-                           STAGE.metrics.NAME takes the stage's first model
+                           STAGE.metrics.NAME takes the stage's first model. MODEL must be a model
+                           the stage evaluates and NAME one of AUC, MRR, nDCG@5, nDCG@10; both are
+                           checked before any trial runs
       --direction max|min  Whether a larger or a smaller metric is better (default: max)
       --dry-run            Print the trials, each checked like the recipe, without running them
   -q, --quiet              Print only warnings, errors, the trial lines and the table

@@ -1,4 +1,6 @@
 import { UsageError } from '../cli/UsageError.ts';
+import { isStageDefinition } from '../graph/StageDefinition.ts';
+import type { Registry } from '../registry/Registry.ts';
 import type { RunResult } from '../run/runRecipe.ts';
 import { didYouMean } from '../spec/closestNames.ts';
 import type { Recipe } from '../spec/Recipe.ts';
@@ -22,11 +24,12 @@ export type MetricReading = { readonly key: string; readonly value: number } | {
  * first two parts and the last one are split off, and `STAGE.metrics.NAME`
  * picks the stage's first model. Without the flag the metric is the AUC of
  * the first model of the first evaluate stage. The stage must be an evaluate
- * stage of the recipe.
+ * stage of the recipe, MODEL one of the models it evaluates and NAME one of
+ * EVALUATE_METRICS, so that a typo fails before any trial runs.
  *
- * @throws UsageError naming the flag
+ * @throws UsageError naming the flag, the value and the allowed values
  */
-export function parseSweepMetric(text: string | undefined, recipe: Recipe, stageOrder: readonly string[]): SweepMetric {
+export function parseSweepMetric(text: string | undefined, recipe: Recipe, stageOrder: readonly string[], registry: Registry): SweepMetric {
   const evaluateStages = stageOrder.filter((stage) => recipe.stages[stage]?.type === 'evaluate');
   if (text === undefined) {
     const stage = evaluateStages[0];
@@ -45,9 +48,45 @@ export function parseSweepMetric(text: string | undefined, recipe: Recipe, stage
     const known = evaluateStages.length === 0 ? 'the recipe has none' : `evaluate stages: ${evaluateStages.join(', ')}`;
     throw new UsageError(`--metric ${text}: '${stage}' is not an evaluate stage of the recipe${didYouMean(stage, evaluateStages)}; ${known}`);
   }
-  const name = parts[parts.length - 1] as string;
+  const written = parts[parts.length - 1] as string;
+  const name = EVALUATE_METRICS.find((candidate) => candidate.toLowerCase() === written.toLowerCase());
+  if (name === undefined) {
+    throw new UsageError(`--metric ${text}: unknown metric '${written}'${didYouMean(written, EVALUATE_METRICS)}; use ${EVALUATE_METRICS.join(', ')}`);
+  }
   const model = parts.length > 3 ? parts.slice(2, -1).join('.') : undefined;
+  if (model !== undefined) {
+    const labels = evaluatedLabels(recipe.stages[stage] as Readonly<Record<string, unknown>>, recipe, registry);
+    if (!labels.some((label) => label.matches(model))) {
+      const allowed = labels.map((label) => label.text);
+      throw new UsageError(
+        `--metric ${text}: stage ${stage} does not evaluate a model '${model}'; it evaluates ${allowed.join(', ')}`,
+      );
+    }
+  }
   return { stage, name, ...(model === undefined ? {} : { model }) };
+}
+
+/** Ranking metrics the evaluate stage writes for each model, as it spells them. */
+export const EVALUATE_METRICS = ['AUC', 'MRR', 'nDCG@5', 'nDCG@10'] as const;
+
+/**
+ * Labels under which an evaluate stage reports its models: a model name or a
+ * `stage.output` of one model as written, and an output holding a list of
+ * models as `stage.output[INDEX]` (the count is only known once the stage runs).
+ */
+function evaluatedLabels(settings: Readonly<Record<string, unknown>>, recipe: Recipe, registry: Registry): Array<{ text: string; matches: (model: string) => boolean }> {
+  const references = ([] as unknown[]).concat(settings.models ?? []).filter((reference): reference is string => typeof reference === 'string');
+  return references.map((reference) => {
+    const dot = reference.indexOf('.');
+    const source = dot < 0 ? undefined : recipe.stages[reference.slice(0, dot)];
+    const definition = source === undefined || !registry.has('stage', source.type) ? undefined : registry.get('stage', source.type);
+    const list = definition !== undefined && isStageDefinition(definition) && definition.outputs[reference.slice(dot + 1)] === 'models';
+    if (!list) return { text: reference, matches: (model: string) => model === reference };
+    return {
+      text: `${reference}[INDEX]`,
+      matches: (model: string) => model.startsWith(reference) && /^\[\d+\]$/.test(model.slice(reference.length)),
+    };
+  });
 }
 
 /** Reads the metric from a finished trial; a missing or non-finite value is an error that names what the trial logged. */

@@ -61,7 +61,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { registry, log } = options;
   const base = await loadRecipe(options.recipeFile, { registry, overrides: options.overrides });
   checkPaths(options.parameters, options.overrides);
-  const metric = parseSweepMetric(options.metric, base.recipe, base.stageOrder);
+  const metric = parseSweepMetric(options.metric, base.recipe, base.stageOrder, registry);
 
   const trials = expandTrials(options.parameters, options.random);
   const prepared: PreparedTrial[] = [];

@@ -215,12 +215,22 @@ describe('experiment sweep command line', () => {
       [['--grid', 'seed=1,2', '--direction', 'up'], "--direction: expected max or min, got 'up'"],
       [['--grid', 'seed=1,2', '--metric', 'fine-tune.metrics.AUC'], "--metric fine-tune.metrics.AUC: 'fine-tune' is not an evaluate stage of the recipe; evaluate stages: evaluate"],
       [['--grid', 'seed=1,2', '--metric', 'evaluate.AUC'], '--metric evaluate.AUC: expected STAGE.metrics.MODEL.NAME or STAGE.metrics.NAME, such as evaluate.metrics.fine-tune.models[0].AUC'],
+      [['--grid', 'seed=1,2', '--metric', 'evaluate.metrics.nope.AUC'], "--metric evaluate.metrics.nope.AUC: stage evaluate does not evaluate a model 'nope'; it evaluates fine-tune.models[INDEX]"],
+      [['--grid', 'seed=1,2', '--metric', 'evaluate.metrics.fine-tune.models.AUC'], "--metric evaluate.metrics.fine-tune.models.AUC: stage evaluate does not evaluate a model 'fine-tune.models'; it evaluates fine-tune.models[INDEX]"],
+      [['--grid', 'seed=1,2', '--metric', 'evaluate.metrics.fine-tune.models[0].nDCG@20'], "--metric evaluate.metrics.fine-tune.models[0].nDCG@20: unknown metric 'nDCG@20'; did you mean 'nDCG@10'?; use AUC, MRR, nDCG@5, nDCG@10"],
+      [['--grid', 'seed=1,2', '--metric', 'evaluate.metrics.Recall'], "--metric evaluate.metrics.Recall: unknown metric 'Recall'; use AUC, MRR, nDCG@5, nDCG@10"],
     ];
     for (const [flags, message] of cases) {
       const result = await runCli(['sweep', recipe, ...flags, '--dry-run']);
       expect(result.code, flags.join(' ')).toBe(2);
       expect(result.stderr, flags.join(' ')).toBe(`experiment: ${message}\nRun 'experiment --help' for usage.\n`);
     }
+  });
+
+  it('accepts evaluated model and metric names', { timeout: 60_000 }, async () => {
+    const result = await runCli(['sweep', recipe, '--grid', 'seed=1,2', '--metric', 'evaluate.metrics.fine-tune.models[0].ndcg@5', '--dry-run']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.split('\n')[0]).toBe('2 trials of nrms-ci; metric evaluate.metrics.fine-tune.models[0].nDCG@5 (max)');
   });
 
   it('exits 1 when every trial fails', { timeout: 120_000 }, async () => {
