@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import type { ScenarioResult } from './lib/Figure.ts';
 import { peakRssMiB } from './lib/peakRss.ts';
-import type { ScenarioOptions } from './lib/ScenarioOptions.ts';
+import { scenarioTitle, type ScenarioOptions } from './lib/ScenarioOptions.ts';
 import { SCENARIOS } from './scenarios/index.ts';
 
 const [id, optionsJson, outputFile] = process.argv.slice(2);
@@ -17,7 +17,7 @@ const started = performance.now();
 const output = await scenario.run(options);
 const result: ScenarioResult = {
   id: scenario.id,
-  title: scenario.title,
+  title: scenarioTitle(scenario, options.quick),
   ...output,
   peakRssMiB: peakRssMiB(),
   seconds: (performance.now() - started) / 1000,

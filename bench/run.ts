@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ratioOf, type Ratio, type ScenarioResult } from './lib/Figure.ts';
 import { formatMarkdown, type BenchReport } from './lib/formatMarkdown.ts';
-import type { ScenarioOptions } from './lib/ScenarioOptions.ts';
+import { scenarioTitle, type ScenarioOptions } from './lib/ScenarioOptions.ts';
 import { SCENARIOS } from './scenarios/index.ts';
 
 const USAGE = `usage: npm run bench -- [--quick] [--only SCENARIO,...] [--data MIND_DIR] [--out DIR]
@@ -105,7 +105,7 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   for (const id of selected) {
     const scenario = SCENARIOS.find((candidate) => candidate.id === id);
-    process.stderr.write(`== ${scenario?.title ?? id}\n`);
+    process.stderr.write(`== ${scenario === undefined ? id : scenarioTitle(scenario, options.quick)}\n`);
     try {
       const result = await runChild(id, options, join(scratch, `${id}.json`));
       results.push(result);

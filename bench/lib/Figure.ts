@@ -29,8 +29,12 @@ export interface ScenarioResult {
   readonly ratios: Ratio[];
   /** Facts needed to read the figures: sizes, skipped parts and why. */
   readonly notes: string[];
-  /** Peak resident set size of the scenario's process (VmHWM), MiB. */
+  /** Why the scenario measured nothing (a missing Python package, say); the report prints it in place of the table. */
+  readonly skipped?: string;
+  /** Peak resident set size of the scenario's process (VmHWM), MiB. Child processes it starts are not included. */
   readonly peakRssMiB: number;
+  /** Label of `peakRssMiB` in the report, for scenarios whose figures come from child processes. */
+  readonly peakRssLabel?: string;
   readonly seconds: number;
 }
 

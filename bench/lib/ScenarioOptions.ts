@@ -19,7 +19,10 @@ export interface ScenarioOptions {
 /** A scenario: a titled function that measures and returns figures, ratios and notes. */
 export interface Scenario {
   readonly id: string;
+  /** Heading of a full run, with the sizes it uses. */
   readonly title: string;
+  /** Heading of a --quick run, with its reduced sizes; `title` when the sizes are the same. */
+  readonly quickTitle?: string;
   run(options: ScenarioOptions): Promise<ScenarioOutput>;
 }
 
@@ -27,4 +30,12 @@ export interface ScenarioOutput {
   readonly figures: import('./Figure.ts').Figure[];
   readonly ratios: import('./Figure.ts').Ratio[];
   readonly notes: string[];
+  /** Why nothing was measured; the report prints it in place of the table. */
+  readonly skipped?: string;
+  readonly peakRssLabel?: string;
+}
+
+/** Returns the heading that states the sizes a run with these options uses. */
+export function scenarioTitle(scenario: Scenario, quick: boolean): string {
+  return quick && scenario.quickTitle !== undefined ? scenario.quickTitle : scenario.title;
 }

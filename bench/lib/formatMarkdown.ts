@@ -23,6 +23,11 @@ export function formatNumber(value: number): string {
   return value.toPrecision(3);
 }
 
+/** Escapes a table cell: `|` would end the cell and a line break would end the row. */
+export function escapeCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
 /** Renders the report as Markdown: one table per scenario, then every ratio with its target. */
 export function formatMarkdown(report: BenchReport): string {
   const lines: string[] = [
@@ -33,11 +38,18 @@ export function formatMarkdown(report: BenchReport): string {
     '',
   ];
   for (const scenario of report.scenarios) {
-    lines.push(`## ${scenario.title}`, '', '| figure | median | min | max | unit | repetitions |', '|---|---:|---:|---:|---|---:|');
-    for (const figure of scenario.figures) {
-      lines.push(`| ${figure.name} | ${formatNumber(figure.median)} | ${formatNumber(figure.min)} | ${formatNumber(figure.max)} | ${figure.unit} | ${figure.repetitions} |`);
+    lines.push(`## ${scenario.title}`, '');
+    if (scenario.skipped !== undefined) {
+      lines.push(`Skipped: ${scenario.skipped}`);
+    } else {
+      lines.push('| figure | median | min | max | unit | repetitions |', '|---|---:|---:|---:|---|---:|');
+      for (const figure of scenario.figures) {
+        const cells = [figure.name, formatNumber(figure.median), formatNumber(figure.min), formatNumber(figure.max), figure.unit, String(figure.repetitions)];
+        lines.push(`| ${cells.map(escapeCell).join(' | ')} |`);
+      }
     }
-    lines.push('', `Peak RSS of the scenario's process: ${scenario.peakRssMiB.toFixed(0)} MiB; ${scenario.seconds.toFixed(0)} s.`);
+    const rssLabel = scenario.peakRssLabel ?? "Peak RSS of the scenario's process";
+    lines.push('', `${rssLabel}: ${scenario.peakRssMiB.toFixed(0)} MiB; ${scenario.seconds.toFixed(0)} s.`);
     for (const note of scenario.notes) lines.push(`- ${note}`);
     lines.push('');
   }
@@ -46,7 +58,8 @@ export function formatMarkdown(report: BenchReport): string {
     lines.push('## Ratios and targets', '', '| ratio | value | target | met |', '|---|---:|---:|---|');
     for (const ratio of ratios) {
       const met = ratio.met === undefined ? '' : ratio.met ? 'yes' : 'no';
-      lines.push(`| ${ratio.name} | ${formatNumber(ratio.value)} | ${ratio.target === undefined ? '' : `≥ ${formatNumber(ratio.target)}`} | ${met} |`);
+      const cells = [ratio.name, formatNumber(ratio.value), ratio.target === undefined ? '' : `≥ ${formatNumber(ratio.target)}`, met];
+      lines.push(`| ${cells.map(escapeCell).join(' | ')} |`);
     }
     lines.push('');
   }

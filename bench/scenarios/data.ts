@@ -30,12 +30,17 @@ function readInChild(options: ScenarioOptions, mode: 'rows' | 'samples', behavio
   });
 }
 
+const FULL_ROWS = 1_000_000;
+const QUICK_ROWS = 20_000;
+const rowsTitle = (rows: number) => `6. Data: reading a generated ${rows.toLocaleString('en-US')}-row behaviors.tsv`;
+
 /** Scenario 6: rows/s and peak RSS reading a generated 1,000,000-row behaviors file. */
 export const dataScenario: Scenario = {
   id: 'data',
-  title: '6. Data: reading a generated 1,000,000-row behaviors.tsv',
+  title: rowsTitle(FULL_ROWS),
+  quickTitle: rowsTitle(QUICK_ROWS),
   async run(options) {
-    const rows = options.quick ? 20_000 : 1_000_000;
+    const rows = options.quick ? QUICK_ROWS : FULL_ROWS;
     const news = join(options.mindDirectory, 'train', 'news.tsv');
     const corpus = await NewsCorpus.read([news]);
     const behaviors = join(options.cacheDirectory, `behaviors-${rows}.tsv`);

@@ -11,10 +11,13 @@ import type { Scenario, ScenarioOptions } from '../lib/ScenarioOptions.ts';
 const FULL_SIZE = [2048, 384, 1536] as const;
 const QUICK_SIZE = [256, 384, 1536] as const;
 
+const sizeTitle = ([m, k, n]: readonly number[]) => `1. Matrix multiply [${m}x${k}]·[${k}x${n}], fp32`;
+
 /** Scenario 1: fp32 matrix multiply on each backend that loads, beside numpy in the same run. */
 export const kernelScenario: Scenario = {
   id: 'kernel',
-  title: '1. Matrix multiply [2048x384]·[384x1536], fp32',
+  title: sizeTitle(FULL_SIZE),
+  quickTitle: sizeTitle(QUICK_SIZE),
   async run(options) {
     const [m, k, n] = options.quick ? QUICK_SIZE : FULL_SIZE;
     const flops = 2 * m * k * n;
@@ -70,7 +73,9 @@ export const kernelScenario: Scenario = {
       const best = figures.filter((figure) => figure.name.endsWith('backend')).reduce((top, figure) => (figure.median > top.median ? figure : top));
       ratios.push(ratioOf(`best backend (${best.name}) / numpy`, best.median / numpyFigure.median, 0.5));
     } else {
-      notes.push(`numpy: not measured (${numpy.reason}); run \`npm run bench:python-install\``);
+      const hint = numpy.reason.includes('bench:python-install') ? '' : '; run `npm run bench:python-install`';
+      notes.push(`numpy baseline skipped: ${numpy.reason}${hint}`);
+      options.log(`  scenario 1, numpy baseline skipped: ${numpy.reason}${hint}`);
     }
     return { figures, ratios, notes };
   },

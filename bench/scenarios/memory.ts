@@ -3,12 +3,17 @@ import { openBenchSetup } from '../lib/benchSetup.ts';
 import { figureOf, ratioOf } from '../lib/Figure.ts';
 import type { Scenario } from '../lib/ScenarioOptions.ts';
 
+const FULL_STEPS = 1000;
+const QUICK_STEPS = 50;
+const stepsTitle = (steps: number) => `7. Memory: tensor count over ${steps.toLocaleString('en-US')} training steps`;
+
 /** Scenario 7: tf.memory().numTensors over 1,000 fine-tune steps; every scenario's peak RSS is in its own table. */
 export const memoryScenario: Scenario = {
   id: 'memory',
-  title: '7. Memory: tensor count over 1,000 training steps',
+  title: stepsTitle(FULL_STEPS),
+  quickTitle: stepsTitle(QUICK_STEPS),
   async run(options) {
-    const steps = options.quick ? 50 : 1000;
+    const steps = options.quick ? QUICK_STEPS : FULL_STEPS;
     const setup = await openBenchSetup(options, {
       long: { type: 'fine-tune', models: 'tiny', batchSize: 2, historyLength: 10, maxSteps: steps, epochs: 100, save: false, logEvery: 1000 },
     });
