@@ -42,10 +42,13 @@ Options:
 Exit code: 0 when at least one trial finished, 1 when every trial failed,
 2 for invalid flags or when no trial has a valid recipe.
 
+Quote a value with brackets, parentheses or spaces, as the examples do,
+because the shell gives them a meaning of its own.
+
 Examples:
   experiment sweep experiments/tiny-newsrec.yaml --grid stages.distill-fine-tune.temperature=1,2,4
-  experiment sweep experiments/nrms.yaml --random stages.fine-tune.optimizer.learningRate=loguniform(1e-5,1e-3) \\
-    --trials 8 --seed 1 --metric evaluate.metrics.fine-tune.models[0].nDCG@10
+  experiment sweep experiments/nrms.yaml --random 'stages.fine-tune.optimizer.learningRate=loguniform(1e-5,1e-3)' \\
+    --trials 8 --seed 1 --metric 'evaluate.metrics.fine-tune.models[0].nDCG@10'
   experiment sweep experiments/naml.yaml --grid 'models.naml.newsEncoder.wordEmbedding={size: 100},{size: 300}' --dry-run
 `;
 

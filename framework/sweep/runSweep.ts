@@ -100,7 +100,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
   const directory = join(base.recipe.outputDirectory, base.recipe.name, 'sweeps', sweepId);
   mkdirSync(directory, { recursive: true });
-  log.info(`sweep ${sweepId}: ${trials.length} trials; summary in ${directory}`);
+  log.info(`sweep ${sweepId}: ${countTrials(trials.length)}; summary in ${directory}`);
   const mlflow = await MlflowSweepRun.start(base.recipe, sweepId, sweepParams(options, summary), log);
   if (mlflow !== undefined) summary.mlflowRunId = mlflow.runId;
   writeSweepSummary(directory, summary);
@@ -214,11 +214,16 @@ function sweepParams(options: SweepOptions, summary: SweepSummary): Record<strin
 }
 
 function formatDryRun(summary: SweepSummary): string {
-  const lines = [`${summary.trials.length} trials of ${summary.recipe}; metric ${summary.metric} (${summary.direction})`];
+  const lines = [`${countTrials(summary.trials.length)} of ${summary.recipe}; metric ${summary.metric} (${summary.direction})`];
   for (const trial of summary.trials) {
     lines.push(`trial ${trial.number}: ${formatValues(trial.values)}${trial.error === undefined ? '' : `\n  invalid: ${trial.error.replaceAll('\n', '\n  ')}`}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Returns `1 trial` or `N trials`. */
+function countTrials(count: number): string {
+  return `${count} ${count === 1 ? 'trial' : 'trials'}`;
 }
 
 /** Formats a trial's values as flags would write them: `stages.x.temperature=2 stages.x.lr=0.001`. */

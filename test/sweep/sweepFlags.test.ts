@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { expandTrials } from '../../framework/sweep/expandTrials.ts';
 import { parseSweepParameter } from '../../framework/sweep/parseSweepParameter.ts';
 import { readMetric } from '../../framework/sweep/SweepMetric.ts';
 import { bestTrial, type TrialRecord } from '../../framework/sweep/SweepSummary.ts';
+import { SWEEP_HELP } from '../../framework/cli/sweepCommand.ts';
 import { runCli } from '../predict/tinyRun.ts';
 
 const NO_RANDOM = { trials: 10, seed: 0 };
@@ -231,6 +233,27 @@ describe('experiment sweep command line', () => {
     const result = await runCli(['sweep', recipe, '--grid', 'seed=1,2', '--metric', 'evaluate.metrics.fine-tune.models[0].ndcg@5', '--dry-run']);
     expect(result.stderr).toBe('');
     expect(result.stdout.split('\n')[0]).toBe('2 trials of nrms-ci; metric evaluate.metrics.fine-tune.models[0].nDCG@5 (max)');
+  });
+
+  it('counts a single trial in the singular', { timeout: 60_000 }, async () => {
+    const result = await runCli(['sweep', recipe, '--grid', 'seed=1', '--dry-run']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe('1 trial of nrms-ci; metric evaluate.metrics.<first model>.AUC (max)');
+  });
+
+  it('parses the examples in bash', () => {
+    const helpExamples = SWEEP_HELP.slice(SWEEP_HELP.indexOf('Examples:\n') + 'Examples:\n'.length);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const sweeps = readme.slice(readme.indexOf('## Sweeps'));
+    const readmeExamples = /```sh\n([\s\S]*?)```/.exec(sweeps)?.[1] ?? '';
+    expect(readmeExamples).toContain('--random');
+    for (const line of readmeExamples.split('\n').filter((text) => /^\S/.test(text))) {
+      expect(line).toMatch(/^npx experiment sweep /);
+    }
+    for (const script of [helpExamples, readmeExamples]) {
+      // bash -n parses without running; an unquoted '(' is a syntax error.
+      expect(() => execFileSync('bash', ['-n', '-c', script], { stdio: 'pipe' }), script).not.toThrow();
+    }
   });
 
   it('exits 1 when every trial fails', { timeout: 120_000 }, async () => {
