@@ -54,6 +54,12 @@ export interface RunRecipeOptions {
   readonly overrides?: readonly string[];
   /** Warnings about the resumed recipe, written to the run's log when it opens. */
   readonly resumeWarnings?: readonly string[];
+  /**
+   * Ends the process with the received signal once an interrupted run is
+   * recorded as KILLED (default true). A sweep passes false, gets the
+   * AbortError instead and records the interruption in its own summary.
+   */
+  readonly exitOnInterrupt?: boolean;
 }
 
 /**
@@ -328,7 +334,7 @@ export async function runRecipe(
       directory: runDirectory.path,
       error: runDirectory.record.error,
     });
-    if (interrupted) interruption.reraise();
+    if (interrupted && options.exitOnInterrupt !== false) interruption.reraise();
     throw error;
   } finally {
     interruption.dispose();
