@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../checkpoint/ensureDiskSpace.ts';
 import { resolveCacheDirectory, StageCache, type CacheEntrySummary } from '../cache/StageCache.ts';
+import { clearTokenMatrices, resolveTokenCacheDirectory } from '../model/TokenMatrixStore.ts';
 import type { CommandIO } from '../run/Logger.ts';
 import { UsageError } from './UsageError.ts';
 
@@ -17,7 +18,8 @@ runs/.stage-cache (the default output.directory of recipes is runs/).
 Options:
       --cache-dir DIR   Stage cache directory
       --json            (ls) Print the entries as a JSON array
-      --all             (prune) Remove every entry
+      --all             (prune) Remove every entry, and the token matrix files of
+                        the token cache (see NEWSREC_TOKEN_CACHE_DIR in README.md)
       --older-than AGE  (prune) Remove entries last used longer ago than AGE:
                         a number with s, m, h or d, such as 12h or 7d
       --max-size SIZE   (prune) Remove the least recently used entries until the
@@ -85,6 +87,11 @@ export async function cacheCommand(args: string[], io: CommandIO): Promise<numbe
   for (const leftover of leftovers) {
     if (!dryRun) rmSync(leftover, { recursive: true, force: true });
     io.stdout.write(`${verb} ${leftover} (left by an interrupted write)\n`);
+  }
+  const tokenDirectory = values.all === true ? resolveTokenCacheDirectory() : undefined;
+  if (tokenDirectory !== undefined) {
+    const tokens = clearTokenMatrices(tokenDirectory, dryRun);
+    io.stdout.write(`token cache ${tokenDirectory}: ${verb} ${tokens.files} files, ${formatBytes(tokens.bytes)}\n`);
   }
   const freed = doomed.reduce((total, entry) => total + entry.bytes, 0);
   io.stdout.write(`${dryRun ? 'would free' : 'freed'} ${formatBytes(freed)} in ${doomed.length} of ${entries.length} entries of ${cache.directory}\n`);

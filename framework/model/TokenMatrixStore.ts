@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TokenMatrix, Tokenizer } from '../../components/tokenizer/Tokenizer.ts';
 import { writeFileAtomic } from '../run/writeFileAtomic.ts';
@@ -8,18 +8,30 @@ import { writeFileAtomic } from '../run/writeFileAtomic.ts';
 const FORMAT_VERSION = 1;
 const MAGIC = 0x4b544e4e; // 'NNTK' read as a little-endian uint32
 const HEADER_BYTES = 16;
+/** The tokenizer implementation, whose source files are hashed into every file name. */
+const TOKENIZER_SOURCE_DIRECTORY = resolve(import.meta.dirname, '..', '..', 'components', 'tokenizer');
+
+let builtinTokenizerCodeVersion: string | undefined;
 
 /**
  * Token matrices on disk, so that a corpus is tokenized once per tokenizer,
  * text field and length instead of once per run. A file's name is a hash of
- * the tokenizer's vocabulary and options, the field, the length and every
- * text, so any change to one of them makes a new file. Files are written
+ * the tokenizer code version, the tokenizer's vocabulary and options, the
+ * field, the length and every text, so any change to one of them makes a new
+ * file. Files are written
  * under a temporary name and renamed, so a reader never sees half a file.
  */
 export class TokenMatrixStore {
   private readonly fingerprints = new WeakMap<Tokenizer, string | undefined>();
 
-  constructor(readonly directory: string) {}
+  /**
+   * `codeVersion` defaults to a hash of the source files in
+   * components/tokenizer, so an edit of the tokenizer code gives new files.
+   */
+  constructor(
+    readonly directory: string,
+    private readonly codeVersion: string = defaultTokenizerCodeVersion(),
+  ) {}
 
   /**
    * Returns the matrix from disk when a file for these inputs exists, else
@@ -29,7 +41,7 @@ export class TokenMatrixStore {
   matrix(tokenizer: Tokenizer, field: string, texts: readonly string[], length: number, encode: () => TokenMatrix): TokenMatrix {
     const fingerprint = this.fingerprint(tokenizer);
     if (fingerprint === undefined) return encode();
-    const hash = createHash('sha256').update(`${fingerprint}\n${field}\n${length}\n${texts.length}\n`);
+    const hash = createHash('sha256').update(`${this.codeVersion}\n${fingerprint}\n${field}\n${length}\n${texts.length}\n`);
     for (const text of texts) hash.update(text).update('\u0000');
     const file = join(this.directory, `${field}-${length}-${hash.digest('hex').slice(0, 24)}.bin`);
     const stored = readMatrix(file, texts.length, length);
@@ -65,11 +77,71 @@ export function tokenizerFingerprint(tokenizer: Tokenizer): string | undefined {
   return createHash('sha256').update(description).digest('hex');
 }
 
-/** Creates the store in .cache/tokens under the working directory, or in `NEWSREC_TOKEN_CACHE`; returns undefined when that is `off`. */
-export function defaultTokenMatrixStore(): TokenMatrixStore | undefined {
-  const setting = process.env.NEWSREC_TOKEN_CACHE;
+/**
+ * Hashes the names and contents of the .ts, .js and .mjs files directly in
+ * `directory` (by default components/tokenizer), in name order.
+ * NOTE: a tokenizer plug-in outside that folder contributes only its class
+ * name, vocabulary and options to the key, not its code.
+ */
+export function tokenizerCodeVersion(directory: string = TOKENIZER_SOURCE_DIRECTORY): string {
+  const hash = createHash('sha256');
+  const files = readdirSync(directory)
+    .filter((name) => /\.(ts|js|mjs)$/.test(name))
+    .sort();
+  for (const name of files) {
+    hash.update(`${name}\n`);
+    hash.update(readFileSync(join(directory, name)));
+  }
+  return hash.digest('hex');
+}
+
+function defaultTokenizerCodeVersion(): string {
+  builtinTokenizerCodeVersion ??= tokenizerCodeVersion();
+  return builtinTokenizerCodeVersion;
+}
+
+/**
+ * Returns the token cache directory: `NEWSREC_TOKEN_CACHE_DIR`, else a path
+ * in `NEWSREC_TOKEN_CACHE` (the older setting), else `tokens` inside
+ * `NEWSREC_CACHE_DIR` (the stage cache directory), else `.cache/tokens` under
+ * the working directory. Undefined when `NEWSREC_TOKEN_CACHE` is `off`.
+ */
+export function resolveTokenCacheDirectory(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const setting = env.NEWSREC_TOKEN_CACHE;
   if (setting === 'off') return undefined;
-  return new TokenMatrixStore(resolve(setting === undefined || setting === '' ? join('.cache', 'tokens') : setting));
+  const chosen = [env.NEWSREC_TOKEN_CACHE_DIR, setting].find((value) => value !== undefined && value !== '');
+  if (chosen !== undefined) return resolve(chosen);
+  const stageCache = env.NEWSREC_CACHE_DIR;
+  if (stageCache !== undefined && stageCache !== '') return resolve(stageCache, 'tokens');
+  return resolve('.cache', 'tokens');
+}
+
+/** Names of the files that TokenMatrixStore writes, and of their temporary files left by a killed write. */
+const STORE_FILE = /^[a-z]+-\d+-[0-9a-f]{24}\.bin(\.\d+\.tmp)?$/;
+
+/**
+ * Removes every token matrix file in `directory` (other files stay), or only
+ * counts them when `dryRun` is set. Returns the number of files and bytes.
+ */
+export function clearTokenMatrices(directory: string, dryRun: boolean): { files: number; bytes: number } {
+  if (!existsSync(directory)) return { files: 0, bytes: 0 };
+  let files = 0;
+  let bytes = 0;
+  for (const name of readdirSync(directory)) {
+    if (!STORE_FILE.test(name)) continue;
+    const file = join(directory, name);
+    if (!existsSync(file)) continue;
+    files += 1;
+    bytes += statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    if (!dryRun) rmSync(file, { force: true });
+  }
+  return { files, bytes };
+}
+
+/** Creates the store in the directory that `resolveTokenCacheDirectory` returns; undefined when the cache is off. */
+export function defaultTokenMatrixStore(): TokenMatrixStore | undefined {
+  const directory = resolveTokenCacheDirectory();
+  return directory === undefined ? undefined : new TokenMatrixStore(directory);
 }
 
 /** Header (magic, version, rows, length as uint32), input ids as int32, attention mask as uint8. */
@@ -88,8 +160,14 @@ function serialize(matrix: TokenMatrix): Uint8Array {
 
 /** Reads a stored matrix; undefined when the file is missing or does not hold `count` x `length` cells of this format. */
 function readMatrix(file: string, count: number, length: number): TokenMatrix | undefined {
-  if (!existsSync(file)) return undefined;
-  const buffer = readFileSync(file);
+  let buffer: Buffer;
+  try {
+    buffer = readFileSync(file);
+  } catch (error) {
+    // `cache prune --all` in another process may remove the file at any time.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
   const cells = count * length;
   if (buffer.byteLength !== HEADER_BYTES + cells * 5) return undefined;
   const header = new DataView(buffer.buffer, buffer.byteOffset, HEADER_BYTES);
