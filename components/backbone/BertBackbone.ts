@@ -5,6 +5,7 @@ import type { NamedWeight } from '../../framework/model/Module.ts';
 import type { Random } from '../../framework/random/Random.ts';
 import { writeSafetensors, type TensorToWrite } from '../../framework/checkpoint/writeSafetensors.ts';
 import type { Backbone, Trainability } from './Backbone.ts';
+import { gelu } from './gelu.ts';
 import { linear } from './linear.ts';
 import { bertConfigToJson, bertWeightShapes, type BertConfig } from './BertConfig.ts';
 
@@ -140,8 +141,7 @@ export class BertBackbone implements Backbone {
   private activation(x: tf.Tensor2D): tf.Tensor2D {
     switch (this.bertConfig.hiddenAct) {
       case 'gelu':
-        // Exact GELU, x * Phi(x), as torch.nn.functional.gelu computes it.
-        return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+        return gelu(x);
       case 'gelu_new':
       case 'gelu_pytorch_tanh': {
         // Tanh approximation (Hendrycks and Gimpel 2016), transformers' NewGELUActivation.
