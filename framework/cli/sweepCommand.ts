@@ -18,6 +18,13 @@ trials are written to <output>/<recipe>/sweeps/<sweep id>/sweep.json and
 sweep.md. With the mlflow tracker, one MLflow run for the sweep groups the
 trials' runs (tag mlflow.parentRunId).
 
+Ctrl-C (SIGINT) or SIGTERM stops the running trial after its current
+training step, with a checkpoint, as KILLED; the trials not yet started are
+recorded as SKIPPED. The table and summary files are still written, the
+MLflow sweep run ends as KILLED, and the output shows the
+'experiment run --resume RUN_DIR' command that continues the killed trial.
+A second Ctrl-C exits at once.
+
 Options:
       --grid PATH=VALUES   Try each value; several --grid flags give their Cartesian product, the
                            last flag changing fastest. VALUES is a YAML flow list without its
@@ -40,7 +47,8 @@ Options:
   -h, --help               Show this help
 
 Exit code: 0 when at least one trial finished, 1 when every trial failed,
-2 for invalid flags or when no trial has a valid recipe.
+2 for invalid flags or when no trial has a valid recipe, 130 after Ctrl-C
+(143 after SIGTERM).
 
 Quote a value with brackets, parentheses or spaces, as the examples do,
 because the shell gives them a meaning of its own.
@@ -121,6 +129,7 @@ export async function sweepCommand(args: string[], io: CommandIO): Promise<numbe
     },
     dryRun: values['dry-run'] === true,
   });
+  if (result.interruptedBy !== undefined) return result.interruptedBy === 'SIGINT' ? 130 : 143;
   const finished = result.summary.trials.some((trial) => trial.status === 'FINISHED');
   return finished || result.directory === undefined ? 0 : 1;
 }

@@ -8,8 +8,8 @@ export interface TrialRecord {
   readonly number: number;
   /** Swept values by recipe path, such as `{ "stages.distill.temperature": 2 }`. */
   readonly values: Readonly<Record<string, unknown>>;
-  /** KILLED: the sweep was interrupted (Ctrl-C) during this trial. */
-  status: 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
+  /** KILLED: the sweep was interrupted (Ctrl-C) during this trial. SKIPPED: the sweep was interrupted before it started. */
+  status: 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED' | 'SKIPPED';
   /** The metric's value; absent when the trial failed or has not finished. */
   metric?: number;
   /** Run directory, once the run has started (a trial with an invalid value has none). */

@@ -12,6 +12,7 @@ import type { LoadedRecipe } from '../spec/Recipe.ts';
 import { formatIssue, RecipeError, type SpecIssue } from '../spec/RecipeError.ts';
 import { formatSpecPath } from '../spec/SpecPath.ts';
 import { expandTrials, formatValue, type RandomSearch, type Trial } from './expandTrials.ts';
+import type { MlflowRunStatus } from '../tracking/MlflowEntities.ts';
 import { MlflowSweepRun } from './MlflowSweepRun.ts';
 import { parseSweepMetric, readMetric } from './SweepMetric.ts';
 import type { SweepParameter } from './SweepParameter.ts';
@@ -44,6 +45,8 @@ export interface SweepResult {
   /** Absent after a dry run. */
   readonly directory?: string;
   readonly summary: SweepSummary;
+  /** Signal (Ctrl-C is SIGINT) that stopped the sweep before its last trial ended. */
+  readonly interruptedBy?: NodeJS.Signals;
 }
 
 /** A trial with its recipe, or with the problems that keep it from running. */
@@ -56,6 +59,10 @@ type PreparedTrial = Trial & ({ readonly loaded: LoadedRecipe } | { readonly iss
  * A trial with an invalid value, a crash or a non-finite metric is recorded
  * as FAILED and the others still run. `sweep.json` and `sweep.md` in
  * `<output>/<recipe>/sweeps/<sweep id>/` are rewritten after every trial.
+ * The first SIGINT or SIGTERM stops the running trial as KILLED (resumable
+ * with `experiment run --resume`), marks the trials not yet started as
+ * SKIPPED, and still writes and prints the summary. A second signal ends the
+ * process at once.
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { registry, log } = options;
@@ -105,35 +112,86 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   if (mlflow !== undefined) summary.mlflowRunId = mlflow.runId;
   writeSweepSummary(directory, summary);
 
-  for (const trial of prepared) {
-    const record = summary.trials[trial.number - 1] as TrialRecord;
-    const values = formatValues(record.values);
-    if ('issues' in trial) {
-      log.warn(`trial ${trial.number}/${trials.length} (${values}) is invalid and does not run:\n${record.error ?? ''}`);
-      continue;
+  const interruption = watchInterrupts();
+  try {
+    for (const trial of prepared) {
+      if (interruption.signal() !== undefined) break;
+      const record = summary.trials[trial.number - 1] as TrialRecord;
+      const values = formatValues(record.values);
+      if ('issues' in trial) {
+        log.warn(`trial ${trial.number}/${trials.length} (${values}) is invalid and does not run:\n${record.error ?? ''}`);
+        continue;
+      }
+      log.info(`trial ${trial.number}/${trials.length}: ${values}`);
+      try {
+        await runTrial(trial, record, options, metric, mlflow, (key) => (summary.metric = key));
+      } finally {
+        summary.best = bestTrial(summary.trials, options.direction);
+        writeSweepSummary(directory, summary);
+      }
     }
-    log.info(`trial ${trial.number}/${trials.length}: ${values}`);
-    try {
-      await runTrial(trial, record, options, metric, mlflow, (key) => (summary.metric = key));
-    } finally {
-      summary.best = bestTrial(summary.trials, options.direction);
-      writeSweepSummary(directory, summary);
+  } finally {
+    interruption.dispose();
+  }
+  const interruptedBy = interruption.signal();
+  if (interruptedBy !== undefined) {
+    for (const record of summary.trials) {
+      if (record.status === 'PENDING') record.status = 'SKIPPED';
     }
   }
 
   options.print(`\nsweep ${sweepId} of ${base.recipe.name}: ${summary.metric}\n${formatSweepTable(summary)}sweep directory: ${directory}\n`);
+  if (interruptedBy !== undefined) options.print(describeInterruption(interruptedBy, summary));
   const files = writeSweepSummary(directory, summary);
   const best = summary.trials.find((trial) => trial.number === summary.best);
   const finished = summary.trials.some((trial) => trial.status === 'FINISHED');
+  let status: MlflowRunStatus = finished ? 'FINISHED' : 'FAILED';
+  if (interruptedBy !== undefined) status = 'KILLED';
   await mlflow?.finish(
-    finished ? 'FINISHED' : 'FAILED',
+    status,
     best?.metric === undefined ? undefined : { key: summary.metric, value: best.metric },
     { 'sweep.json': files.json, 'sweep.md': files.markdown },
   );
-  return { directory, summary };
+  return { directory, summary, ...(interruptedBy === undefined ? {} : { interruptedBy }) };
 }
 
-/** Runs one valid trial and fills in its record. An interruption (Ctrl-C) ends the sweep; other failures end only the trial. */
+/**
+ * Records the first SIGINT or SIGTERM of the sweep. It only notes the signal:
+ * runRecipe's own handler stops the running trial. The listener removes itself
+ * on the first signal, so that a second one gets the default action and ends
+ * the process at once, as it does for `experiment run`.
+ */
+function watchInterrupts(): { signal: () => NodeJS.Signals | undefined; dispose: () => void } {
+  let received: NodeJS.Signals | undefined;
+  const dispose = () => {
+    process.off('SIGINT', listener);
+    process.off('SIGTERM', listener);
+  };
+  function listener(signal: NodeJS.Signals): void {
+    received = signal;
+    dispose();
+  }
+  process.on('SIGINT', listener);
+  process.on('SIGTERM', listener);
+  return { signal: () => received, dispose };
+}
+
+/** Says what an interruption left: the trial to resume and the trials that did not run. */
+function describeInterruption(signal: NodeJS.Signals, summary: SweepSummary): string {
+  const lines = [`sweep interrupted by ${signal}`];
+  for (const trial of summary.trials) {
+    if (trial.status === 'KILLED' && trial.directory !== undefined) {
+      lines.push(`continue trial ${trial.number} with: experiment run --resume ${trial.directory}`);
+    }
+  }
+  const skipped = summary.trials.filter((trial) => trial.status === 'SKIPPED').map((trial) => trial.number);
+  if (skipped.length > 0) {
+    lines.push(`${skipped.length === 1 ? 'trial' : 'trials'} ${skipped.join(', ')} did not run (SKIPPED); start a new sweep to run them`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs one valid trial and fills in its record; an interruption (Ctrl-C) leaves it KILLED and the caller stops the sweep. */
 async function runTrial(
   trial: Trial & { readonly loaded: LoadedRecipe },
   record: TrialRecord,
@@ -153,7 +211,10 @@ async function runTrial(
   const started = performance.now();
   try {
     const parent = mlflow?.parentFor(trial.number);
-    const result = await runRecipe(trial.loaded, options.registry, display.log, progress, parent === undefined ? {} : { parent });
+    const result = await runRecipe(trial.loaded, options.registry, display.log, progress, {
+      exitOnInterrupt: false,
+      ...(parent === undefined ? {} : { parent }),
+    });
     const reading = readMetric(metric, result);
     if ('error' in reading) {
       record.status = 'FAILED';
@@ -168,7 +229,7 @@ async function runTrial(
     const interrupted = error instanceof Error && error.name === 'AbortError';
     record.status = interrupted ? 'KILLED' : 'FAILED';
     record.error = error instanceof Error ? error.message : String(error);
-    if (interrupted) throw error;
+    if (interrupted) return;
     options.log.warn(`trial ${trial.number} failed: ${record.error}`);
   } finally {
     record.seconds = (performance.now() - started) / 1000;
