@@ -17,6 +17,7 @@ describe('bench --quick', () => {
   let report: BenchReport;
   let markdown: string;
   let exitCode: number | null;
+  let benchStderr: string;
 
   beforeAll(async () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-quick-'));
@@ -25,6 +26,7 @@ describe('bench --quick', () => {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    benchStderr = stderr;
     if (exitCode !== 0) console.error(stderr.slice(-4000));
     const files = readdirSync(out);
     const json = files.find((file) => file.endsWith('.json'));
@@ -70,7 +72,8 @@ describe('bench --quick', () => {
     for (const scenario of report.scenarios) {
       if (scenario.id === 'pytorch' && scenario.figures.length === 0) {
         // Without torch the scenario reports the missing packages instead of measuring.
-        expect(scenario.notes.join(' ')).toMatch(/^skipped: torch and transformers are not importable/);
+        expect(scenario.skipped).toMatch(/^torch and transformers are not importable/);
+        expect(markdown).toContain(`Skipped: ${scenario.skipped}`);
         continue;
       }
       expect(scenario.figures.length, `${scenario.id} figures`).toBeGreaterThan(0);
@@ -96,6 +99,12 @@ describe('bench --quick', () => {
     for (const scenario of report.scenarios) {
       expect(markdown).toContain(`## ${scenario.title}`);
     }
+    expect(markdown).toContain('## 6. Data: reading a generated 20,000-row behaviors.tsv');
+    expect(markdown).not.toContain('1,000,000-row');
     expect(markdown).toContain('| figure | median | min | max | unit | repetitions |');
+  });
+
+  it('prints no Python traceback', () => {
+    expect(benchStderr).not.toContain('Traceback (most recent call last)');
   });
 });

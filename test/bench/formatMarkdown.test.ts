@@ -7,6 +7,7 @@ import { escapeCell, formatMarkdown, type BenchReport } from '../../bench/lib/fo
 import { runPython } from '../../bench/lib/runPython.ts';
 import { scenarioTitle } from '../../bench/lib/ScenarioOptions.ts';
 import { SCENARIOS } from '../../bench/scenarios/index.ts';
+import { quickVariants } from '../../bench/scenarios/training.ts';
 
 const MACHINE = { cpu: 'test cpu', cores: 2, node: '20', platform: 'linux x64' };
 
@@ -76,6 +77,15 @@ describe('bench scenario headings', () => {
     expect(quickTitles.get('pytorch')).toContain('history 5,');
     expect(quickTitles.get('data')).toContain('20,000-row');
     expect(quickTitles.get('memory')).toContain('over 50 training steps');
+  });
+
+  it('label quick training variants with their sizes', () => {
+    for (const variant of quickVariants()) {
+      expect(variant.label, variant.name).toContain(`batch ${variant.settings.batchSize}`);
+      expect(variant.label, variant.name).not.toContain('teacher');
+    }
+    const aucOn = quickVariants().find((variant) => variant.name === 'auc-on');
+    expect(aucOn?.label).toContain('3 steps');
   });
 
   it('state the full sizes in full runs', () => {
