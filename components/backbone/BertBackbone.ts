@@ -6,6 +6,7 @@ import type { Random } from '../../framework/random/Random.ts';
 import { writeSafetensors, type TensorToWrite } from '../../framework/checkpoint/writeSafetensors.ts';
 import type { Backbone, Trainability } from './Backbone.ts';
 import { gelu } from './gelu.ts';
+import { layerNorm } from './layerNorm.ts';
 import { linear } from './linear.ts';
 import { bertConfigToJson, bertWeightShapes, type BertConfig } from './BertConfig.ts';
 
@@ -127,11 +128,8 @@ export class BertBackbone implements Backbone {
   }
 
   private layerNorm<T extends tf.Tensor>(x: T, prefix: string): T {
-    const mean = tf.mean(x, -1, true);
-    const centered = tf.sub(x, mean);
-    const variance = tf.mean(tf.square(centered), -1, true);
-    const normalised = tf.mul(centered, tf.rsqrt(tf.add(variance, this.bertConfig.layerNormEps)));
-    return tf.add(tf.mul(normalised, this.weight(`${prefix}.weight`)), this.weight(`${prefix}.bias`)) as T;
+    const gain = this.weight(`${prefix}.weight`) as tf.Tensor1D;
+    return layerNorm(x, gain, this.weight(`${prefix}.bias`) as tf.Tensor1D, this.bertConfig.layerNormEps);
   }
 
   private dropout<T extends tf.Tensor>(x: T, rate: number, active: boolean): T {
