@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runDirectoryOf } from '../predict/tinyRun.ts';
@@ -14,6 +15,10 @@ function stagesOf(stdout: string): { cached: string[]; ran: string[] } {
 function entriesIn(cache: string): string[] {
   return existsSync(cache) ? readdirSync(cache).filter((name) => !name.startsWith('.')) : [];
 }
+
+// `cache prune --all` also clears the token cache, so this file keeps its own,
+// out of the way of the shared .cache/tokens that other test files read.
+process.env.NEWSREC_TOKEN_CACHE_DIR = mkdtempSync(join(tmpdir(), 'newsrec-tokens-'));
 
 describe('stage cache', () => {
   it('reruns only changed and forced stages', { timeout: 300_000 }, async () => {
