@@ -128,7 +128,7 @@ export class DistillFineTuneRunner implements StageRunner {
     userAlignment.dispose();
 
     if (settings.save) {
-      await saveRecommender(student, join(context.directory, 'student'));
+      await saveRecommender(student, join(context.directory, 'student'), { titleLength: settings.titleLength, historyLength: settings.historyLength });
     }
     return { model: { kind: 'model', model: student } };
   }

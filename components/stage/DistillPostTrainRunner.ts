@@ -126,7 +126,7 @@ export class DistillPostTrainRunner implements StageRunner {
     alignment.dispose();
 
     if (settings.save) {
-      await saveRecommender(student, join(context.directory, 'student'));
+      await saveRecommender(student, join(context.directory, 'student'), { titleLength: settings.titleLength });
     }
     return { model: { kind: 'model', model: student } };
   }

@@ -78,7 +78,7 @@ export class FineTuneRunner implements StageRunner {
       }
       optimizer.dispose();
       if (settings.save) {
-        await saveRecommender(model, join(context.directory, `model-${index + 1}`));
+        await saveRecommender(model, join(context.directory, `model-${index + 1}`), { titleLength: settings.titleLength, historyLength: settings.historyLength });
       }
       tuned.push(model);
     }

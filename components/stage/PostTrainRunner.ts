@@ -99,7 +99,7 @@ export class PostTrainRunner implements StageRunner {
 
     if (settings.save) {
       for (const [index, snapshot] of snapshots.entries()) {
-        await saveRecommender(snapshot, join(context.directory, `snapshot-${index + 1}`));
+        await saveRecommender(snapshot, join(context.directory, `snapshot-${index + 1}`), { titleLength: settings.titleLength });
       }
     }
     const last = snapshots[snapshots.length - 1] as Recommender;

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, parse, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,15 +23,20 @@ Options:
       --out FILE             Prediction file to write, e.g. prediction.txt (required)
       --zip                  Also write FILE with .zip in place of its extension, holding prediction.txt,
                              the archive the leaderboard accepts
-      --title-length N       Title tokens per news article (default: 30, the evaluate stage's default)
-      --history-length N     Clicked news per user history (default: 50)
+      --title-length N       Title tokens per news article (default: the titleLength recorded in the
+                             model's newsrec-model.json, else 30, the evaluate stage's default)
+      --history-length N     Clicked news per user history (default: the historyLength recorded in
+                             newsrec-model.json, else 50)
       --batch-size N         Impressions scored per batch (default: 128, the evaluate stage's default)
       --backend NAME         ${BACKEND_NAMES.join(', ')} (default: auto)
   -h, --help                 Show this help
 
-Use the title and history lengths and the batch size that the model was
-evaluated with, or the metrics differ from the evaluate stage's (batches of
-another size can round scores differently and swap near ties).
+A training stage that saves a model records its titleLength and historyLength
+in newsrec-model.json; predict uses them unless the flags override them, and
+logs which lengths it uses and where they come from. Use the lengths and the
+batch size that the model was evaluated with, or the metrics differ from the
+evaluate stage's (batches of another size can round scores differently and
+swap near ties).
 
 Every built-in news and user encoder loads, and plug-in components load when
 the plug-in modules named in the model's newsrec-model.json still exist.
@@ -65,11 +70,9 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
   const model = requireOption(values.model, '--model DIR');
   const data = requireOption(values.data, '--data SPLIT_DIR');
   const out = requireOption(values.out, '--out FILE');
-  const options = {
-    titleLength: positiveInteger(values['title-length'], '--title-length', 30),
-    historyLength: positiveInteger(values['history-length'], '--history-length', 50),
-    batchSize: positiveInteger(values['batch-size'], '--batch-size', 128),
-  };
+  const titleFlag = positiveInteger(values['title-length'], '--title-length');
+  const historyFlag = positiveInteger(values['history-length'], '--history-length');
+  const batchSize = positiveInteger(values['batch-size'], '--batch-size') ?? 128;
   if (values.zip === true && parse(out).ext === '.zip') {
     throw new UsageError(`--out ${out}: with --zip, name the text file (e.g. prediction.txt); the archive goes next to it`);
   }
@@ -80,6 +83,12 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
   }
 
   const log = streamLogger({ stdout: io.stderr, stderr: io.stderr });
+  const { readModelManifest } = await import('../model/ModelManifest.ts');
+  const recorded = (await readModelManifest(model)).lengths;
+  const titleLength = chooseLength(titleFlag, '--title-length', recorded?.titleLength, 'titleLength', DEFAULT_TITLE_LENGTH);
+  const historyLength = chooseLength(historyFlag, '--history-length', recorded?.historyLength, 'historyLength', DEFAULT_HISTORY_LENGTH);
+  log.info(`title length ${titleLength.value} (${titleLength.source}), history length ${historyLength.value} (${historyLength.source})`);
+  const options = { titleLength: titleLength.value, historyLength: historyLength.value, batchSize };
   const { selectBackend } = await import('../backend/selectBackend.ts');
   const selection = await selectBackend(backend as BackendRequest);
   log.info(`backend: ${selection.name}`);
@@ -121,8 +130,19 @@ function requireOption(value: string | undefined, name: string): string {
   return value;
 }
 
-function positiveInteger(text: string | undefined, name: string, fallback: number): number {
-  if (text === undefined) return fallback;
+/** Lengths used for a model whose newsrec-model.json records none: the evaluate stage's defaults. */
+const DEFAULT_TITLE_LENGTH = 30;
+const DEFAULT_HISTORY_LENGTH = 50;
+
+/** Returns the length from the flag, else the manifest, else the default, with the source it came from. */
+function chooseLength(flag: number | undefined, flagName: string, recorded: number | undefined, field: string, fallback: number): { value: number; source: string } {
+  if (flag !== undefined) return { value: flag, source: flagName };
+  if (recorded !== undefined) return { value: recorded, source: `${field} recorded in newsrec-model.json` };
+  return { value: fallback, source: `default; newsrec-model.json records no ${field}` };
+}
+
+function positiveInteger(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) {
     throw new UsageError(`${name}: expected a positive integer, got '${text}'`);
@@ -136,11 +156,31 @@ export function zipPathOf(file: string): string {
   return join(dir, `${name}.zip`);
 }
 
+/** Lists the directories with a newsrec-model.json up to three levels below `directory` (a run, its stages/ or one stage). */
+function findModelDirectories(directory: string): string[] {
+  const found: string[] = [];
+  const visit = (current: string, depth: number) => {
+    for (const entry of readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isDirectory()) continue;
+      const child = join(current, entry.name);
+      if (existsSync(join(child, 'newsrec-model.json'))) found.push(child);
+      else if (depth > 1) visit(child, depth - 1);
+    }
+  };
+  visit(directory, 3);
+  return found;
+}
+
 /** Rejects a --model without a saved model and an --out that is a directory before anything loads. */
 function checkPredictPaths(model: string, out: string): void {
   const manifest = join(model, 'newsrec-model.json');
   if (!existsSync(manifest)) {
-    throw new UserError(`--model ${model}: ${manifest} not found; --model must be a directory written by a training stage, such as runs/<recipe>/<run>/stages/<stage>/student`);
+    const found = existsSync(model) && statSync(model).isDirectory() ? findModelDirectories(model) : [];
+    const hint =
+      found.length > 0
+        ? `saved models under it: ${found.join(', ')}`
+        : 'it must be a model directory saved by a training stage with save: true, such as runs/<recipe>/<run>/stages/fine-tune/model-1';
+    throw new UserError(`--model ${model}: ${manifest} not found; ${hint}`);
   }
   if (existsSync(out) && statSync(out).isDirectory()) {
     throw new UserError(`--out ${out} is a directory; name the prediction file, such as ${join(out, 'prediction.txt')}`);

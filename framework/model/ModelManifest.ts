@@ -26,6 +26,15 @@ export interface ModelManifest {
   readonly labels?: { readonly categories: readonly string[]; readonly subcategories: readonly string[] };
   /** File with the training user ids, present when the user encoder reads user ids. */
   readonly userIds?: string;
+  /** Input lengths of the stage that trained and saved the model; absent in manifests written before they were recorded. */
+  readonly lengths?: ModelInputLengths;
+}
+
+/** Title tokens per news article and clicked news per history, as a stage's titleLength and historyLength settings. */
+export interface ModelInputLengths {
+  readonly titleLength: number;
+  /** Absent for a model saved by a stage without user histories (post-train, distill-post-train). */
+  readonly historyLength?: number;
 }
 
 export async function writeModelManifest(directory: string, manifest: ModelManifest): Promise<void> {
@@ -40,7 +49,7 @@ export async function readModelManifest(directory: string): Promise<ModelManifes
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new Error(
-      `${file} not found; --model must be a directory written by a training stage, such as runs/<recipe>/<run>/stages/<stage>/student`,
+      `${file} not found; --model must be a model directory saved by a training stage, such as runs/<recipe>/<run>/stages/fine-tune/model-1`,
       { cause: error },
     );
   }
@@ -60,6 +69,7 @@ export async function readModelManifest(directory: string): Promise<ModelManifes
   if (data.version !== undefined && data.version !== 2) {
     throw new Error(`${file}: manifest version ${String(data.version)} is not supported; this version of newsrec-lab reads versions 1 and 2`);
   }
+  const lengths = readLengths(file, data.lengths);
   return {
     version: 2,
     label: data.label,
@@ -67,5 +77,17 @@ export async function readModelManifest(directory: string): Promise<ModelManifes
     plugins: Array.isArray(data.plugins) ? data.plugins.filter((plugin): plugin is string => typeof plugin === 'string') : [],
     ...(data.labels === undefined ? {} : { labels: data.labels }),
     ...(typeof data.userIds === 'string' ? { userIds: data.userIds } : {}),
+    ...(lengths === undefined ? {} : { lengths }),
   };
+}
+
+/** Checks the optional `lengths` field: positive integers, historyLength optional. */
+function readLengths(file: string, value: unknown): ModelInputLengths | undefined {
+  if (value === undefined) return undefined;
+  const { titleLength, historyLength } = (value ?? {}) as Record<string, unknown>;
+  const positive = (length: unknown) => Number.isInteger(length) && (length as number) > 0;
+  if (!positive(titleLength) || (historyLength !== undefined && !positive(historyLength))) {
+    throw new Error(`${file}: lengths: expected { "titleLength": N, "historyLength": N } with positive integers, got ${JSON.stringify(value)}`);
+  }
+  return { titleLength: titleLength as number, ...(historyLength === undefined ? {} : { historyLength: historyLength as number }) };
 }

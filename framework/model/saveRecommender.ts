@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeSafetensors, type TensorToWrite } from '../checkpoint/writeSafetensors.ts';
-import { USER_ENCODER_WEIGHTS_FILE, USER_IDS_FILE, writeModelManifest, type ModelManifest } from './ModelManifest.ts';
+import { USER_ENCODER_WEIGHTS_FILE, USER_IDS_FILE, writeModelManifest, type ModelInputLengths, type ModelManifest } from './ModelManifest.ts';
 import type { Module } from './Module.ts';
 import type { Recommender } from './Recommender.ts';
 
@@ -12,10 +12,11 @@ import type { Recommender } from './Recommender.ts';
  * others all in news-encoder.safetensors). The user encoder's weights go to
  * user-encoder.safetensors, and the training user ids to user-ids.txt when it
  * reads user ids. `newsrec-model.json` names the component types with their
- * settings, the plug-in modules that define them and the category and
- * subcategory vocabularies.
+ * settings, the plug-in modules that define them, the category and
+ * subcategory vocabularies and, when given, the stage's input lengths, which
+ * `experiment predict` uses by default.
  */
-export async function saveRecommender(model: Recommender, directory: string): Promise<void> {
+export async function saveRecommender(model: Recommender, directory: string, lengths?: ModelInputLengths): Promise<void> {
   await mkdir(directory, { recursive: true });
   await model.newsEncoder.save(directory);
   await writeSafetensors(join(directory, USER_ENCODER_WEIGHTS_FILE), weightsToWrite(model.userEncoder));
@@ -33,6 +34,7 @@ export async function saveRecommender(model: Recommender, directory: string): Pr
       ? {}
       : { labels: { categories: assets.labels.categories.labels(), subcategories: assets.labels.subcategories.labels() } }),
     ...(assets.users === undefined ? {} : { userIds: USER_IDS_FILE }),
+    ...(lengths === undefined ? {} : { lengths }),
   };
   await writeModelManifest(directory, manifest);
 }

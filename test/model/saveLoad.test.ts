@@ -7,7 +7,7 @@ import { scoreImpressions } from '../../components/stage/EvaluateRunner.ts';
 import type { Impression } from '../../framework/data/readBehaviors.ts';
 import { buildRecommender } from '../../framework/model/buildRecommender.ts';
 import { loadRecommender } from '../../framework/model/loadRecommender.ts';
-import { MODEL_MANIFEST_FILE } from '../../framework/model/ModelManifest.ts';
+import { MODEL_MANIFEST_FILE, readModelManifest } from '../../framework/model/ModelManifest.ts';
 import type { Recommender } from '../../framework/model/Recommender.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
 import { TokenCache } from '../../framework/model/TokenCache.ts';
@@ -132,6 +132,34 @@ describe('saved models load for every encoder type', () => {
     writeFileSync(manifestFile, JSON.stringify({ ...manifest, plugins: ['/nonexistent/cnnTitle.ts'] }));
     await expect(loadRecommender(directory, createRegistry(), silent)).rejects.toThrow(
       `${manifestFile}: the model's plug-ins did not load: cannot import plug-in '/nonexistent/cnnTitle.ts'`,
+    );
+  });
+});
+
+describe('manifest input lengths', () => {
+  const model = {
+    tokenizer: { type: 'wordpiece' },
+    newsEncoder: { type: 'nrms' },
+    userEncoder: { type: 'multi-head-self-attention' },
+    clickPredictor: { type: 'dot' },
+  };
+
+  function manifestWith(lengths: unknown): string {
+    const directory = mkdtempSync(join(tmpdir(), 'newsrec-manifest-'));
+    writeFileSync(join(directory, MODEL_MANIFEST_FILE), JSON.stringify({ version: 2, label: 'm', model, plugins: [], lengths }));
+    return directory;
+  }
+
+  it('reads recorded lengths', async () => {
+    expect((await readModelManifest(manifestWith({ titleLength: 16, historyLength: 10 }))).lengths).toEqual({ titleLength: 16, historyLength: 10 });
+    expect((await readModelManifest(manifestWith({ titleLength: 16 }))).lengths).toEqual({ titleLength: 16 });
+    expect((await readModelManifest(manifestWith(undefined))).lengths).toBeUndefined();
+  });
+
+  it('rejects invalid lengths', async () => {
+    const directory = manifestWith({ titleLength: 0, historyLength: 10 });
+    await expect(readModelManifest(directory)).rejects.toThrow(
+      `${join(directory, MODEL_MANIFEST_FILE)}: lengths: expected { "titleLength": N, "historyLength": N } with positive integers, got {"titleLength":0,"historyLength":10}`,
     );
   });
 });

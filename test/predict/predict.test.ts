@@ -126,6 +126,6 @@ describe('experiment predict', () => {
   it('names the file a model directory lacks', { timeout: 60_000 }, async () => {
     const result = await runCli(['predict', '--model', output, '--data', join(sampleFile('dev', 'news.tsv'), '..'), '--out', join(output, 'x.txt')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${join(output, 'newsrec-model.json')} not found; --model must be a directory written by a training stage`);
+    expect(result.stderr).toContain(`${join(output, 'newsrec-model.json')} not found; it must be a model directory saved by a training stage`);
   });
 });
