@@ -18,9 +18,9 @@ trials are written to <output>/<recipe>/sweeps/<sweep id>/sweep.json and
 sweep.md. With the mlflow tracker, one MLflow run for the sweep groups the
 trials' runs (tag mlflow.parentRunId).
 
-Ctrl-C (SIGINT) or SIGTERM stops the running trial after its current
-training step, with a checkpoint, as KILLED; the trials not yet started are
-recorded as SKIPPED. The table and summary files are still written, the
+Ctrl-C (SIGINT) or SIGTERM stops the running trial as KILLED, a training
+stage after its current step with a checkpoint. The trials not yet started
+are recorded as SKIPPED. The table and summary files are still written, the
 MLflow sweep run ends as KILLED, and the output shows the
 'experiment run --resume RUN_DIR' command that continues the killed trial.
 A second Ctrl-C exits at once.
