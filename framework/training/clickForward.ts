@@ -51,7 +51,11 @@ export function historyMask(batch: ClickBatch): tf.Tensor2D {
 /** Runs the model's user encoder, with the batch's user indices when it reads them. */
 export function encodeUsers(model: Recommender, batch: ClickBatch, historyVectors: tf.Tensor3D, training: boolean): tf.Tensor2D {
   const users = model.userEncoder.readsUserIds === true ? tf.tensor1d(batch.users, 'int32') : undefined;
-  return model.userEncoder.encode(historyVectors, historyMask(batch), training, users);
+  const mask = historyMask(batch);
+  // Padding slots hold some other article's vector. Zeroing them makes the vector of a user
+  // without clicks (every key masked) independent of the rest of the batch.
+  const masked = tf.mul(historyVectors, tf.expandDims(mask, 2)) as tf.Tensor3D;
+  return model.userEncoder.encode(masked, mask, training, users);
 }
 
 /**
