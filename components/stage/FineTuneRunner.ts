@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import type { ClassificationLoss } from '../loss/Loss.ts';
 import type { Recommender } from '../../framework/model/Recommender.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
-import { collectFineTuneSamples, epochBatches } from '../../framework/training/clickBatches.ts';
+import { collectFineTuneSamples, epochBatches, splitClickBatch } from '../../framework/training/clickBatches.ts';
+import type { ClickBatch } from '../../framework/training/clickForward.ts';
 import { ClickBatchEncoder } from '../../framework/training/ClickBatchEncoder.ts';
 import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
-import { trainStep } from '../../framework/training/trainStep.ts';
+import { accumulatedTrainStep, trainStep } from '../../framework/training/trainStep.ts';
 import { createEarlyStopping } from '../../framework/training/EarlyStopping.ts';
 import { describeImpressions, positionedBatches, skipBatches } from '../../framework/training/positionedBatches.ts';
 import { keptTaskWeights, TrainingLoop } from '../../framework/training/TrainingLoop.ts';
@@ -58,12 +59,23 @@ export class FineTuneRunner implements StageRunner {
       if (step < totalSteps) {
         for (const { epoch, batch: batchNumber, value: batch } of batches) {
           step += 1;
-          encodeTitles.prepare(batch);
-          const values = trainStep(optimizer, weights, () => {
-            const forward = encodeTitles.forward(batch, true);
-            const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;
+          const clickLoss = (part: ClickBatch) => {
+            const forward = encodeTitles.forward(part, true);
+            const labels = tf.zeros([part.size], 'int32') as tf.Tensor1D;
             return { total: loss.compute(forward.scores, labels), parts: {} };
-          });
+          };
+          let values: Record<string, number>;
+          if (settings.microBatchSize > 0 && batch.size > settings.microBatchSize) {
+            const parts = splitClickBatch(batch, settings.microBatchSize).map((part) => ({
+              share: part.size / batch.size,
+              prepare: () => encodeTitles.prepare(part),
+              computeLoss: () => clickLoss(part),
+            }));
+            values = accumulatedTrainStep(optimizer, weights, parts);
+          } else {
+            encodeTitles.prepare(batch);
+            values = trainStep(optimizer, weights, () => clickLoss(batch));
+          }
           context.progress?.step({ step, total: totalSteps, values, ...(prefix === '' ? {} : { task: `model ${index + 1}/${sources.length}` }) });
           if (step % settings.logEvery === 0 || step === totalSteps) {
             context.metrics.logStep(prefixKeys(values, prefix), step);

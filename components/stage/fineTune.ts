@@ -12,6 +12,7 @@ import {
   lengthBucketSize,
   logEvery,
   maxSteps,
+  microBatchSize,
   modelsInput,
   nestedComponent,
   npratio,
@@ -46,6 +47,7 @@ export const fineTuneSettings = Type.Object({
   ...clickTaskSettings,
   trainableLayers: trainableLayers(2, 'authors: the last 2 during fine-tuning'),
   trainEmbeddings,
+  microBatchSize,
   loss: nestedComponent('loss', { type: 'softmax-cross-entropy' }, 'Loss over the clicked and the npratio skipped candidates'),
   optimizer: adam(1e-4),
 });

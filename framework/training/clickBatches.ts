@@ -183,3 +183,21 @@ export function* epochBatches(samples: ClickSampleTable, batchSize: number, rand
     yield samples.batch(order.subarray(start, start + batchSize));
   }
 }
+
+/** Splits a batch into consecutive parts of at most `size` samples, in sample order. */
+export function splitClickBatch(batch: ClickBatch, size: number): ClickBatch[] {
+  const parts: ClickBatch[] = [];
+  for (let start = 0; start < batch.size; start += size) {
+    const end = Math.min(start + size, batch.size);
+    parts.push({
+      size: end - start,
+      historyLength: batch.historyLength,
+      candidateCount: batch.candidateCount,
+      histories: batch.histories.slice(start * batch.historyLength, end * batch.historyLength),
+      candidates: batch.candidates.slice(start * batch.candidateCount, end * batch.candidateCount),
+      users: batch.users.slice(start, end),
+      ...(batch.impressionIds === undefined ? {} : { impressionIds: batch.impressionIds.slice(start, end) }),
+    });
+  }
+  return parts;
+}
