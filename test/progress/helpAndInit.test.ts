@@ -28,7 +28,7 @@ describe('experiment init', () => {
 describe('command help', () => {
   it.each([
     ['run', '--json'],
-    ['predict', '--history-length N     Clicked news per user history (default: 50)'],
+    ['predict', '--history-length N     Clicked news per user history (default: the historyLength recorded in'],
     ['report', 'Usage: experiment report RUN_DIR'],
     ['compare', '--all'],
     ['init', '--force'],
