@@ -29,7 +29,7 @@ export interface ScenarioResult {
   readonly ratios: Ratio[];
   /** Facts needed to read the figures: sizes, skipped parts and why. */
   readonly notes: string[];
-  /** Why the scenario measured nothing (a missing Python package, say); the report prints it in place of the table. */
+  /** Reason the scenario measured nothing (for example a missing Python package), printed in place of the table. */
   readonly skipped?: string;
   /** Peak resident set size of the scenario's process (VmHWM), MiB. Child processes it starts are not included. */
   readonly peakRssMiB: number;

@@ -30,7 +30,7 @@ export interface ScenarioOutput {
   readonly figures: import('./Figure.ts').Figure[];
   readonly ratios: import('./Figure.ts').Ratio[];
   readonly notes: string[];
-  /** Why nothing was measured; the report prints it in place of the table. */
+  /** Reason nothing was measured, printed in the report in place of the table. */
   readonly skipped?: string;
   readonly peakRssLabel?: string;
 }

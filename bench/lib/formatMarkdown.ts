@@ -57,7 +57,8 @@ export function formatMarkdown(report: BenchReport): string {
   if (ratios.length > 0) {
     lines.push('## Ratios and targets', '', '| ratio | value | target | met |', '|---|---:|---:|---|');
     for (const ratio of ratios) {
-      const met = ratio.met === undefined ? '' : ratio.met ? 'yes' : 'no';
+      let met = '';
+      if (ratio.met !== undefined) met = ratio.met ? 'yes' : 'no';
       const cells = [ratio.name, formatNumber(ratio.value), ratio.target === undefined ? '' : `≥ ${formatNumber(ratio.target)}`, met];
       lines.push(`| ${cells.map(escapeCell).join(' | ')} |`);
     }

@@ -6,9 +6,8 @@ import * as tf from '@tensorflow/tfjs';
  * with the biased variance.
  *
  * The gradient is written out and recomputes the mean and the deviation from
- * x, so a training step keeps only x and the gain for the backward pass in
- * place of the four intermediate tensors of x's size that automatic
- * differentiation keeps.
+ * x. A training step therefore keeps only x and the gain for the backward
+ * pass, where automatic differentiation keeps four more tensors of x's size.
  */
 export function layerNorm<T extends tf.Tensor>(x: T, gain: tf.Tensor1D, bias: tf.Tensor1D, epsilon: number): T {
   return layerNormWithGradient(epsilon)(x, gain, bias) as T;

@@ -13,7 +13,7 @@ export const CACHE_DIRECTORY_VARIABLE = 'NEWSREC_CACHE_DIR';
 /** Name of an entry's description file. */
 const ENTRY_FILE = 'entry.json';
 
-/** How a stage output is stored: models by their index in `models`, metrics inline. */
+/** Stored form of a stage output: models by their index in `models`, metrics inline. */
 export type StoredOutput =
   | { readonly kind: 'model'; readonly model: number }
   | { readonly kind: 'models'; readonly models: readonly number[] }
@@ -133,7 +133,7 @@ export class StageCache {
     rmSync(this.entryDirectory(key), { recursive: true, force: true });
   }
 
-  /** Every complete entry, most recently used first. Temporary directories of interrupted stores are left out. */
+  /** Lists every complete entry, most recently used first, without the temporary directories of interrupted stores. */
   list(): CacheEntrySummary[] {
     if (!existsSync(this.directory)) return [];
     const entries: CacheEntrySummary[] = [];
@@ -172,7 +172,7 @@ export class StageCache {
   }
 }
 
-/** The stage cache directory: the flag's value, else NEWSREC_CACHE_DIR, else `<output directory>/.stage-cache`. */
+/** Returns the stage cache directory: the flag's value, else NEWSREC_CACHE_DIR, else `<output directory>/.stage-cache`. */
 export function resolveCacheDirectory(outputDirectory: string, flag?: string, env: NodeJS.ProcessEnv = process.env): string {
   const chosen = flag ?? env[CACHE_DIRECTORY_VARIABLE];
   return chosen !== undefined && chosen !== '' ? resolve(chosen) : join(outputDirectory, '.stage-cache');

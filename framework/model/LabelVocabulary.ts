@@ -25,7 +25,7 @@ export class LabelVocabulary {
     return this.idByLabel.get(label) ?? LabelVocabulary.UNKNOWN;
   }
 
-  /** The labels in id order, from id 1; a new vocabulary of them gives each label the same id. */
+  /** Returns the labels in id order, from id 1. A new vocabulary built from them gives each label the same id. */
   labels(): string[] {
     return [...this.idByLabel.keys()];
   }

@@ -19,7 +19,7 @@ export class Recommender implements Module {
     readonly newsEncoder: NewsEncoder,
     readonly userEncoder: UserEncoder,
     readonly clickPredictor: ClickPredictor,
-    /** What saveRecommender stores besides weights so that the model loads elsewhere. */
+    /** Assets that saveRecommender stores besides the weights, so that the model loads elsewhere. */
     readonly assets: ModelAssets = NO_MODEL_ASSETS,
   ) {}
 

@@ -28,7 +28,7 @@ export class UserIndex {
     return this.indexById.size + 1;
   }
 
-  /** The user ids in index order, from index 1; a new index of them gives each user the same index. */
+  /** Returns the user ids in index order, from index 1. A new index built from them gives each user the same index. */
   ids(): string[] {
     return [...this.indexById.keys()];
   }

@@ -112,7 +112,7 @@ export class RandomLedger {
   restore(states: readonly number[]): void {
     if (states.length !== this.streams.length) {
       throw new Error(
-        `the checkpoint holds ${states.length} random streams, and the resumed stage created ${this.streams.length}; ` +
+        `the checkpoint contains ${states.length} random streams, and the resumed stage created ${this.streams.length}; ` +
           'the stage code or its settings changed since the checkpoint was written',
       );
     }

@@ -15,7 +15,7 @@ export interface RunRecord {
   error?: string;
   /** The `--set` flags of the run, so `experiment run --resume` loads the same recipe. */
   overrides?: string[];
-  /** The stage cache the run uses: off (`--no-cache`) or its directory. `--resume` uses the same unless told otherwise. */
+  /** The stage cache the run uses: off (`--no-cache`) or its directory. `--resume` keeps it unless its own flags set another. */
   cache?: { enabled: boolean; directory?: string };
   /** Times the run was continued with `experiment run --resume`. */
   resumedAt?: string[];

@@ -26,7 +26,7 @@ const BEST_PREFIX = 'best/';
 
 /**
  * Scores the model on a dev subset every `every` steps, keeps a copy of the
- * weights with the best metric, and tells the stage to stop after `patience`
+ * weights with the best metric, and signals the stage to stop after `patience`
  * evaluations without improvement. `finish` puts the best weights back.
  */
 export class EarlyStopping {

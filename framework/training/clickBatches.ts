@@ -26,7 +26,7 @@ class IntColumn {
     this.values[this.length++] = value;
   }
 
-  /** A copy cut to the used length, so that the spare half of the last doubling is freed. */
+  /** Returns a copy cut to the used length, so that the spare half of the last doubling is freed. */
   trimmed(): Int32Array {
     return this.values.slice(0, this.length);
   }
@@ -86,7 +86,7 @@ export class ClickSampleTable {
     return { size, historyLength, candidateCount, histories, candidates, users, impressionIds };
   }
 
-  /** The id of the impression that sample `index` comes from. */
+  /** Returns the id of the impression that sample `index` comes from. */
   impressionIdOf(index: number): string {
     return this.impressionIds[this.sampleImpressions[index] as number] as string;
   }

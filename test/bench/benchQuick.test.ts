@@ -21,7 +21,7 @@ describe('bench --quick', () => {
 
   beforeAll(async () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-quick-'));
-    // An asynchronous child keeps this worker's event loop free to answer vitest while the benchmark runs.
+    // An asynchronous child keeps this worker's event loop free to reply to vitest while the benchmark runs.
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts'), '--quick', '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 const OPTIONS = { npratio: 4, historyLength: 50 };
 
-/** The samples as objects, built the straightforward way: one object per click, shuffled with Random.shuffle. */
+/** Builds the samples as objects, one per click, shuffled with Random.shuffle, as the code before the table did. */
 async function objectBatches(dataset: MindDataset, batchSize: number, sampleSeed: number, shuffleSeed: number): Promise<ClickBatch[]> {
   const split = dataset.split('train');
   if (split === undefined) throw new Error('no train split');

@@ -13,7 +13,7 @@ function impressionIdsOf(file: string): Set<string> {
   return new Set(lines.map((line) => line.split('\t')[0] as string));
 }
 
-/** The impression ids listed in a NaN guard message. */
+/** Extracts the impression ids listed in a NaN guard message. */
 function idsInMessage(stderr: string): string[] {
   const match = /\(batch of impressions ([^)]*)\)/.exec(stderr);
   expect(match, stderr).not.toBeNull();

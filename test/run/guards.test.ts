@@ -126,7 +126,7 @@ describe('random ledger', () => {
     again.close();
     again.restore(saved);
     expect([root2.next(), child2.next(), root2.next()]).toEqual(expected);
-    expect(() => again.restore([1, 2, 3])).toThrow('the checkpoint holds 3 random streams, and the resumed stage created 2');
+    expect(() => again.restore([1, 2, 3])).toThrow('the checkpoint contains 3 random streams, and the resumed stage created 2');
     expect(outside.next()).toBeGreaterThanOrEqual(0);
   });
 

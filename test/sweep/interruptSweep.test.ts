@@ -53,7 +53,7 @@ beforeAll(async () => {
   };
   child.stdout.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), watch()));
   child.stderr.on('data', (chunk: Buffer) => ((stderr += chunk.toString()), watch()));
-  // A sweep that never sees the step line would run 3 x 2000 steps; end it so the hook fails fast.
+  // Without the step line in its output the sweep would run 3 x 2000 steps, so end it and let the hook fail fast.
   const guard = setTimeout(() => child.kill('SIGKILL'), 240_000);
   exitCode = await new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   clearTimeout(guard);
