@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { MindDataset } from '../../components/dataset/MindDataset.ts';
+import { threadCount, useWasmMatMulThreads } from '../../framework/backend/parallelMatMul.ts';
 import { selectBackend } from '../../framework/backend/selectBackend.ts';
 import { buildRecommender } from '../../framework/model/buildRecommender.ts';
 import type { Recommender } from '../../framework/model/Recommender.ts';
@@ -79,7 +80,9 @@ export async function openBenchSetup(options: ScenarioOptions, stages: Record<st
 
   const registry = createRegistry();
   const { recipe } = await loadRecipe(recipeFile, { registry });
-  await selectBackend(recipe.backend);
+  const selection = await selectBackend(recipe.backend);
+  // Scenarios measure what a recipe run gets: the wasm matrix products split across `threads` (auto).
+  if (selection.tfBackend === 'wasm') await useWasmMatMulThreads(threadCount(recipe.threads));
   const resolvePath = (path: string) => path;
   const dataset = await registry.create<MindDataset>('dataset', recipe.data, { resolvePath, log: quietLog });
   const corpus = dataset.corpus;

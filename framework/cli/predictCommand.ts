@@ -91,6 +91,10 @@ export async function predictCommand(args: string[], io: CommandIO): Promise<num
   const options = { titleLength: titleLength.value, historyLength: historyLength.value, batchSize };
   const { selectBackend } = await import('../backend/selectBackend.ts');
   const selection = await selectBackend(backend as BackendRequest);
+  if (selection.tfBackend === 'wasm') {
+    const { threadCount, useWasmMatMulThreads } = await import('../backend/parallelMatMul.ts');
+    await useWasmMatMulThreads(threadCount('auto'));
+  }
   log.info(`backend: ${selection.name}`);
   const { createRegistry } = await import('../registry/createRegistry.ts');
   const { loadRecommender } = await import('../model/loadRecommender.ts');

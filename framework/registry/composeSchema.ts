@@ -70,6 +70,12 @@ export function composeSchema(registry: Registry): ComposedSchema {
         default: 'auto',
         description: 'TensorFlow.js backend; auto picks the fastest one that loads',
       },
+      threads: {
+        anyOf: [{ type: 'integer', minimum: 1, maximum: 256 }, { type: 'string', enum: ['auto'] }],
+        default: 'auto',
+        description:
+          'Threads for matrix products on the wasm backend (auto: one per core the process may use); results do not depend on it',
+      },
       extends: {
         anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 } }],
         description:

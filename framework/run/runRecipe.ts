@@ -105,7 +105,14 @@ export async function runRecipe(
     for (const skipped of backend.skipped) {
       log.info(`backend ${skipped.name} skipped: ${skipped.reason}`);
     }
-    log.info(`backend: ${backend.name}`);
+    if (backend.tfBackend === 'wasm') {
+      const { threadCount, useWasmMatMulThreads } = await import('../backend/parallelMatMul.ts');
+      const threads = threadCount(recipe.threads);
+      await useWasmMatMulThreads(threads);
+      log.info(`backend: ${backend.name}, ${threads} thread${threads === 1 ? '' : 's'} for matrix products`);
+    } else {
+      log.info(`backend: ${backend.name}`);
+    }
     runDirectory.record.backend = backend.name;
     runDirectory.saveRecord();
 

@@ -19,6 +19,8 @@ export interface Recipe {
   readonly name: string;
   readonly seed: number;
   readonly backend: BackendName;
+  /** Threads for matrix products on the wasm backend; `auto` is one per available core. */
+  readonly threads: number | 'auto';
   /** Plug-in module paths, resolved to absolute paths. */
   readonly plugins: readonly string[];
   /** Where run directories are created (absolute). */

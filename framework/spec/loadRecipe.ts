@@ -76,6 +76,7 @@ function toRecipe(value: Record<string, unknown>, file: string, pluginDirectory:
     name: typeof value.name === 'string' ? value.name : basename(file, extname(file)),
     seed: value.seed as number,
     backend: value.backend as BackendName,
+    threads: value.threads as number | 'auto',
     plugins: (value.plugins as string[]).map((plugin) => resolve(pluginDirectory, plugin)),
     outputDirectory: resolve(cwd, output.directory),
     data: value.data as ComponentSpec,

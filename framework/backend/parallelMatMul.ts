@@ -1,0 +1,348 @@
+import { availableParallelism } from 'node:os';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * BatchMatMul on the wasm backend split across threads. tfjs-backend-wasm 4.22
+ * runs on one core under Node (its threaded build is not used there), and
+ * nearly all of the compute of the recipes here is matrix products: BERT
+ * layers, attention, the dense layers and the text CNN (which TextCnn computes
+ * as a dense layer). This kernel cuts each large product into one part per
+ * thread, along the batch dimension or else along the output rows. The main
+ * thread multiplies its part with the stock kernel while each helper thread
+ * multiplies its part on a wasm instance of its own; inputs and outputs travel
+ * through a SharedArrayBuffer and the main thread blocks on Atomics until every
+ * part is in. Each output element is computed by the same kernel over the same
+ * inner dimension as without the split, and the parallel-kernel tests check
+ * that the products are bit for bit those of the stock kernel.
+ */
+
+/** Products below this many floating-point operations stay on the main thread (hand-off costs tens of microseconds). */
+export const PARALLEL_MIN_FLOPS = 4e6;
+
+/** Control slots shared with matMulWorker.mjs. */
+const JOB = 0;
+const DONE = 1;
+const FAILED = 2;
+
+interface Helper {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly control: Int32Array;
+  /** The shared buffer the helper last received; a larger one is sent with the next job. */
+  buffer: SharedArrayBuffer | undefined;
+  sentBuffer: SharedArrayBuffer | undefined;
+}
+
+interface Rank3 {
+  readonly shape: [number, number, number];
+  /** Offset in bytes in the shared buffer. */
+  readonly offset: number;
+}
+
+let helpers: Helper[] = [];
+let stockKernel: tf.KernelConfig | undefined;
+let splitProducts = 0;
+
+/** How many products this process has split across threads so far (tests use it to see the split happen). */
+export function splitProductCount(): number {
+  return splitProducts;
+}
+
+/** The thread count a `threads` setting asks for: `auto` is one per core this process may use. */
+export function threadCount(setting: number | 'auto'): number {
+  return setting === 'auto' ? availableParallelism() : setting;
+}
+
+/** The number of threads the wasm BatchMatMul kernel uses (1 = the stock kernel). */
+export function wasmMatMulThreads(): number {
+  return helpers.length + 1;
+}
+
+/**
+ * Makes the wasm BatchMatMul kernel use `threads` threads: the main thread
+ * and `threads - 1` helper threads. 1 restores the stock kernel. Call after
+ * the wasm backend is initialised. Helper threads do not keep the process
+ * alive.
+ */
+export async function useWasmMatMulThreads(threads: number): Promise<void> {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new Error(`the number of threads must be a whole number of at least 1, got ${threads}`);
+  }
+  stockKernel ??= tf.getKernel('BatchMatMul', 'wasm');
+  if (stockKernel === undefined) {
+    throw new Error('the wasm backend has no BatchMatMul kernel to split across threads');
+  }
+  while (helpers.length > threads - 1) {
+    stopHelper(helpers.pop() as Helper);
+  }
+  while (helpers.length < threads - 1) {
+    helpers.push(await startHelper());
+  }
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel(threads === 1 ? stockKernel : { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: parallelBatchMatMul });
+}
+
+async function startHelper(): Promise<Helper> {
+  const { port1, port2 } = new MessageChannel();
+  const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const worker = new Worker(new URL('./matMulWorker.mjs', import.meta.url), {
+    workerData: { control: control.buffer, port: port2 },
+    transferList: [port2],
+  });
+  worker.unref();
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (message: { type: string; message?: string }) => {
+      port1.off('message', onMessage);
+      worker.off('error', reject);
+      if (message.type === 'ready') {
+        resolve();
+      } else {
+        reject(new Error(message.message ?? 'a matrix-multiply worker thread failed to start'));
+      }
+    };
+    port1.on('message', onMessage);
+    worker.once('error', reject);
+  });
+  // From here on the port is read synchronously with receiveMessageOnPort, so it must not keep the loop alive.
+  port1.unref();
+  return { worker, port: port1, control, buffer: undefined, sentBuffer: undefined };
+}
+
+function stopHelper(helper: Helper): void {
+  helper.port.postMessage({ type: 'stop' });
+  Atomics.add(helper.control, JOB, 1);
+  Atomics.notify(helper.control, JOB);
+  void helper.worker.terminate();
+}
+
+interface Plan {
+  readonly batch: number;
+  readonly aBatch: number;
+  readonly bBatch: number;
+  readonly rows: number;
+  readonly inner: number;
+  readonly columns: number;
+}
+
+function parallelBatchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const stock = (stockKernel as tf.KernelConfig).kernelFunc;
+  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) {
+    return stock(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  }
+  const aRank = a.shape.length;
+  const bRank = b.shape.length;
+  const aBatch = tf.util.sizeFromShape(a.shape.slice(0, -2));
+  const bBatch = tf.util.sizeFromShape(b.shape.slice(0, -2));
+  const plan: Plan = {
+    batch: Math.max(aBatch, bBatch),
+    aBatch,
+    bBatch,
+    rows: (transposeA ? a.shape[aRank - 1] : a.shape[aRank - 2]) as number,
+    inner: (transposeA ? a.shape[aRank - 2] : a.shape[aRank - 1]) as number,
+    columns: (transposeB ? b.shape[bRank - 2] : b.shape[bRank - 1]) as number,
+  };
+  const flops = 2 * plan.batch * plan.rows * plan.inner * plan.columns;
+  // Batches that broadcast in more than one leading dimension, or differ without one being 1, go to the stock kernel.
+  const simpleBroadcast = aBatch === bBatch || aBatch === 1 || bBatch === 1;
+  const parts = splitPoints(plan, helpers.length + 1);
+  if (flops < PARALLEL_MIN_FLOPS || !simpleBroadcast || parts === undefined || !sameLeadingDims(a, b)) {
+    return stock(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  }
+  splitProducts += 1;
+  return multiplyInParts(args.backend as BackendWasm, a, b, transposeA, transposeB, plan, parts, stock);
+}
+
+/** The leading (batch) dimensions must broadcast as a whole for the flat batch index to be the same in a, b and the output. */
+function sameLeadingDims(a: tf.TensorInfo, b: tf.TensorInfo): boolean {
+  const aLead = a.shape.slice(0, -2);
+  const bLead = b.shape.slice(0, -2);
+  const aSize = tf.util.sizeFromShape(aLead);
+  const bSize = tf.util.sizeFromShape(bLead);
+  if (aSize === 1 || bSize === 1) {
+    return true;
+  }
+  return aLead.length === bLead.length && aLead.every((size, index) => size === bLead[index]);
+}
+
+/** Where each part starts along the split dimension, plus the end; undefined when there is too little to split. */
+function splitPoints(plan: Plan, threads: number): { along: 'batch' | 'rows'; bounds: number[] } | undefined {
+  const along = plan.batch >= threads ? 'batch' : 'rows';
+  const extent = along === 'batch' ? plan.batch : plan.rows;
+  const count = Math.min(threads, extent);
+  if (count < 2) {
+    return undefined;
+  }
+  const bounds = Array.from({ length: count + 1 }, (_, index) => Math.round((index * extent) / count));
+  return { along, bounds };
+}
+
+function multiplyInParts(
+  backend: BackendWasm,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  plan: Plan,
+  parts: { along: 'batch' | 'rows'; bounds: number[] },
+  stock: tf.KernelFunc,
+): tf.TensorInfo {
+  const aStored: [number, number] = transposeA ? [plan.inner, plan.rows] : [plan.rows, plan.inner];
+  const bStored: [number, number] = transposeB ? [plan.columns, plan.inner] : [plan.inner, plan.columns];
+  const aMatrix = aStored[0] * aStored[1];
+  const bMatrix = bStored[0] * bStored[1];
+  const aOffset = offsetOf(backend, a);
+  const bOffset = offsetOf(backend, b);
+
+  // Copies the inputs of part `index` into `target` (float offsets given) and returns their shapes.
+  const partInputs = (index: number) => {
+    const from = parts.bounds[index] as number;
+    const to = parts.bounds[index + 1] as number;
+    if (parts.along === 'batch') {
+      const aBatches = plan.aBatch === 1 ? [0, 1] : [from, to];
+      const bBatches = plan.bBatch === 1 ? [0, 1] : [from, to];
+      return {
+        a: { shape: [aBatches[1]! - aBatches[0]!, ...aStored] as [number, number, number], start: aBatches[0]! * aMatrix, strided: false },
+        b: { shape: [bBatches[1]! - bBatches[0]!, ...bStored] as [number, number, number], start: bBatches[0]! * bMatrix },
+        outSize: (to - from) * plan.rows * plan.columns,
+        outStart: from * plan.rows * plan.columns,
+        from,
+        to,
+      };
+    }
+    // One matrix: a part is the output rows [from, to), which are rows of a, or columns of a when it is transposed.
+    return {
+      a: {
+        shape: (transposeA ? [1, plan.inner, to - from] : [1, to - from, plan.inner]) as [number, number, number],
+        start: transposeA ? from : from * plan.inner,
+        strided: transposeA,
+      },
+      b: { shape: [1, ...bStored] as [number, number, number], start: 0 },
+      outSize: (to - from) * plan.columns,
+      outStart: from * plan.columns,
+      from,
+      to,
+    };
+  };
+
+  // Copies part inputs into the shared buffer of each helper and starts it.
+  const count = parts.bounds.length - 1;
+  const started: { helper: Helper; out: Rank3; outStart: number; outSize: number }[] = [];
+  let heap = heapOf(backend);
+  for (let index = 1; index < count; index++) {
+    const helper = helpers[index - 1] as Helper;
+    const part = partInputs(index);
+    const aSize = part.a.shape[0] * part.a.shape[1] * part.a.shape[2];
+    const bSize = part.b.shape[0] * part.b.shape[1] * part.b.shape[2];
+    const bytes = (aSize + bSize + part.outSize) * Float32Array.BYTES_PER_ELEMENT;
+    if (helper.buffer === undefined || helper.buffer.byteLength < bytes) {
+      // Grows by half again so that slowly growing shapes do not reallocate every time.
+      helper.buffer = new SharedArrayBuffer(Math.max(bytes, Math.ceil((helper.buffer?.byteLength ?? 0) * 1.5)));
+    }
+    const shared = new Float32Array(helper.buffer);
+    copyPart(heap, aOffset + part.a.start, shared, 0, part.a.shape, part.a.strided, aStored[1]);
+    shared.set(heap.subarray(bOffset + part.b.start, bOffset + part.b.start + bSize), aSize);
+    const out: Rank3 = {
+      shape: parts.along === 'batch' ? [part.to - part.from, plan.rows, plan.columns] : [1, part.to - part.from, plan.columns],
+      offset: (aSize + bSize) * Float32Array.BYTES_PER_ELEMENT,
+    };
+    const job = {
+      type: 'multiply',
+      a: { shape: part.a.shape, offset: 0 },
+      b: { shape: part.b.shape, offset: aSize * Float32Array.BYTES_PER_ELEMENT },
+      out,
+      transposeA,
+      transposeB,
+      ...(helper.sentBuffer === helper.buffer ? {} : { buffer: helper.buffer }),
+    };
+    helper.sentBuffer = helper.buffer;
+    helper.port.postMessage(job);
+    Atomics.add(helper.control, JOB, 1);
+    Atomics.notify(helper.control, JOB);
+    started.push({ helper, out, outStart: part.outStart, outSize: part.outSize });
+  }
+
+  // The main thread's part, with the stock kernel on copies of its inputs.
+  const own = partInputs(0);
+  const ownA = backend.makeOutput(own.a.shape, 'float32');
+  const ownB = backend.makeOutput(own.b.shape, 'float32');
+  heap = heapOf(backend);
+  copyPart(heap, aOffset + own.a.start, heap, offsetOf(backend, ownA), own.a.shape, own.a.strided, aStored[1]);
+  const ownBSize = own.b.shape[0] * own.b.shape[1] * own.b.shape[2];
+  heap.copyWithin(offsetOf(backend, ownB), bOffset + own.b.start, bOffset + own.b.start + ownBSize);
+  const ownOut = stock({ inputs: { a: ownA, b: ownB }, backend, attrs: { transposeA, transposeB } }) as tf.TensorInfo;
+  backend.disposeData(ownA.dataId);
+  backend.disposeData(ownB.dataId);
+
+  const outShape = [
+    ...tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)),
+    plan.rows,
+    plan.columns,
+  ];
+  const result = backend.makeOutput(outShape, 'float32');
+  heap = heapOf(backend);
+  const resultOffset = offsetOf(backend, result);
+  heap.copyWithin(resultOffset + own.outStart, offsetOf(backend, ownOut), offsetOf(backend, ownOut) + own.outSize);
+  backend.disposeData(ownOut.dataId);
+
+  const failures: string[] = [];
+  for (const { helper, out, outStart, outSize } of started) {
+    const expected = Atomics.load(helper.control, JOB);
+    while (Atomics.load(helper.control, DONE) !== expected) {
+      Atomics.wait(helper.control, DONE, Atomics.load(helper.control, DONE));
+    }
+    if (Atomics.load(helper.control, FAILED) !== 0) {
+      const report = receiveMessageOnPort(helper.port)?.message as { message?: string } | undefined;
+      failures.push(report?.message ?? 'unknown error');
+      continue;
+    }
+    heap.set(new Float32Array(helper.buffer as SharedArrayBuffer, out.offset, outSize), resultOffset + outStart);
+  }
+  if (failures.length > 0) {
+    backend.disposeData(result.dataId);
+    throw new Error(`a matrix-multiply worker thread failed: ${failures.join('; ')}`);
+  }
+  return result;
+}
+
+/** The wasm heap as floats; a fresh view is needed after every allocation, which may grow the memory. */
+function heapOf(backend: BackendWasm): Float32Array {
+  return new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer);
+}
+
+/** Float offset of a tensor's data in the wasm heap. */
+function offsetOf(backend: BackendWasm, info: tf.TensorInfo): number {
+  return (backend.dataIdMap.get(info.dataId) as { memoryOffset: number }).memoryOffset / Float32Array.BYTES_PER_ELEMENT;
+}
+
+/**
+ * Copies a part of rank-3 shape [n, r, c] starting at `source[start]`. A part
+ * is contiguous unless it is a column band of a transposed a (one matrix,
+ * `strided`), whose rows are `stride` apart in the source.
+ */
+function copyPart(
+  source: Float32Array,
+  start: number,
+  target: Float32Array,
+  targetStart: number,
+  shape: [number, number, number],
+  strided: boolean,
+  stride: number,
+): void {
+  const [n, r, c] = shape;
+  if (!strided) {
+    const size = n * r * c;
+    if (source === target) {
+      target.copyWithin(targetStart, start, start + size);
+    } else {
+      target.set(source.subarray(start, start + size), targetStart);
+    }
+    return;
+  }
+  for (let row = 0; row < r; row++) {
+    target.set(source.subarray(start + row * stride, start + row * stride + c), targetStart + row * c);
+  }
+}

@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PARALLEL_MIN_FLOPS, splitProductCount, useWasmMatMulThreads, wasmMatMulThreads } from '../../framework/backend/parallelMatMul.ts';
+import { selectBackend } from '../../framework/backend/selectBackend.ts';
+
+type Case = { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean; why: string };
+
+// Every case is above the split threshold, so the parallel kernel cuts it into parts.
+const CASES: Case[] = [
+  { a: [512, 384], b: [384, 1536], transposeA: false, transposeB: false, why: 'a BERT feed-forward layer, split by rows' },
+  { a: [384, 512], b: [384, 96], transposeA: true, transposeB: false, why: 'a weight gradient: column bands of a transposed a' },
+  { a: [512, 384], b: [96, 384], transposeA: false, transposeB: true, why: 'an input gradient: b transposed' },
+  { a: [385, 511], b: [97, 385], transposeA: true, transposeB: true, why: 'both transposed, odd sizes' },
+  { a: [4, 12, 50, 64], b: [4, 12, 50, 64], transposeA: false, transposeB: true, why: 'attention scores, split by batch' },
+  { a: [7, 301, 65], b: [65, 203], transposeA: false, transposeB: false, why: 'a batch against one shared matrix' },
+  { a: [301, 65], b: [7, 65, 203], transposeA: false, transposeB: false, why: 'one shared matrix against a batch' },
+  { a: [3, 301, 65], b: [3, 301, 67], transposeA: true, transposeB: false, why: 'a batch with a transposed, odd rows' },
+];
+
+function flopsOf(c: Case): number {
+  const rows = c.transposeA ? (c.a.at(-1) as number) : (c.a.at(-2) as number);
+  const inner = c.transposeA ? (c.a.at(-2) as number) : (c.a.at(-1) as number);
+  const columns = c.transposeB ? (c.b.at(-2) as number) : (c.b.at(-1) as number);
+  const batch = Math.max(tf.util.sizeFromShape(c.a.slice(0, -2)), tf.util.sizeFromShape(c.b.slice(0, -2)));
+  return 2 * batch * rows * inner * columns;
+}
+
+/** Products of every case with the wasm kernel as configured now, and how many of them were split. */
+function products(): { values: Float32Array[]; split: number } {
+  const before = splitProductCount();
+  const values = CASES.map((c, index) =>
+    tf.tidy(() => {
+      const a = tf.randomNormal(c.a, 0, 1, 'float32', 11 + index);
+      const b = tf.randomNormal(c.b, 0, 1, 'float32', 101 + index);
+      return tf.matMul(a, b, c.transposeA, c.transposeB).dataSync() as Float32Array;
+    }),
+  );
+  return { values, split: splitProductCount() - before };
+}
+
+describe('BatchMatMul split across threads on wasm', () => {
+  let stock: Float32Array[];
+
+  beforeAll(async () => {
+    await selectBackend('wasm');
+    await useWasmMatMulThreads(1);
+    stock = products().values;
+  });
+
+  afterAll(async () => {
+    await useWasmMatMulThreads(1);
+  });
+
+  it('has cases big enough to split', () => {
+    for (const c of CASES) expect(flopsOf(c), c.why).toBeGreaterThanOrEqual(PARALLEL_MIN_FLOPS);
+  });
+
+  it('with one thread, agrees with the cpu backend (the stock kernel is the reference below)', async () => {
+    const cpu = await (async () => {
+      await selectBackend('cpu');
+      const values = products().values;
+      await selectBackend('wasm');
+      return values;
+    })();
+    CASES.forEach((c, index) => {
+      const ours = stock[index] as Float32Array;
+      const theirs = cpu[index] as Float32Array;
+      let worst = 0;
+      for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs((ours[i] as number) - (theirs[i] as number)));
+      expect(worst, c.why).toBeLessThan(1e-3);
+    });
+  });
+
+  for (const threads of [2, 3]) {
+    it(`with ${threads} threads, gives the stock kernel's products bit for bit`, async () => {
+      await useWasmMatMulThreads(threads);
+      expect(wasmMatMulThreads()).toBe(threads);
+      const { values, split } = products();
+      expect(split).toBe(CASES.length);
+      CASES.forEach((c, index) => {
+        expect(Array.from(values[index] as Float32Array), c.why).toEqual(Array.from(stock[index] as Float32Array));
+      });
+    });
+  }
+
+  it('leaves small products on the main thread', async () => {
+    await useWasmMatMulThreads(2);
+    const before = splitProductCount();
+    tf.tidy(() => tf.matMul(tf.ones([4, 8]), tf.ones([8, 4])).dataSync());
+    expect(splitProductCount()).toBe(before);
+  });
+
+  it('gives the same gradients as the stock kernel', async () => {
+    const gradients = () =>
+      tf.tidy(() => {
+        const a = tf.randomNormal([256, 384], 0, 1, 'float32', 7);
+        const b = tf.randomNormal([384, 512], 0, 1, 'float32', 8);
+        const f = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.tanh(tf.matMul(x, y)));
+        const [da, db] = tf.grads(f)([a, b]);
+        return [da?.dataSync() as Float32Array, db?.dataSync() as Float32Array];
+      });
+    await useWasmMatMulThreads(1);
+    const one = gradients();
+    await useWasmMatMulThreads(2);
+    const before = splitProductCount();
+    const two = gradients();
+    expect(splitProductCount() - before).toBe(3);
+    expect(Array.from(two[0] as Float32Array)).toEqual(Array.from(one[0] as Float32Array));
+    expect(Array.from(two[1] as Float32Array)).toEqual(Array.from(one[1] as Float32Array));
+  });
+
+  it('does not leak tensors or wasm buffers', async () => {
+    await useWasmMatMulThreads(2);
+    const a = tf.randomNormal([512, 384]);
+    const b = tf.randomNormal([384, 768]);
+    tf.matMul(a, b).dispose();
+    const tensors = tf.memory().numTensors;
+    const buffers = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    for (let i = 0; i < 5; i++) tf.matMul(a, b).dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(buffers);
+    tf.dispose([a, b]);
+  });
+
+  it('rejects a thread count below one', async () => {
+    await expect(useWasmMatMulThreads(0)).rejects.toThrow('the number of threads must be a whole number of at least 1, got 0');
+  });
+});
