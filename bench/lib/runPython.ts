@@ -17,11 +17,18 @@ export function missingModuleReason(stderr: string, python: string): string | un
  * Runs a Python script that prints one JSON object on its last stdout line.
  * Its stderr goes to `log` line by line, except a traceback: that is held
  * back and logged at exit unless it only says that a module is missing, which
- * becomes a one-line reason. A non-zero exit becomes a reason.
+ * becomes a one-line reason. A non-zero exit becomes a reason. `env` is
+ * added to this process's environment.
  */
-export function runPython(python: string, script: string, args: readonly string[], log: (line: string) => void): Promise<PythonOutcome> {
+export function runPython(
+  python: string,
+  script: string,
+  args: readonly string[],
+  log: (line: string) => void,
+  env: Readonly<Record<string, string>> = {},
+): Promise<PythonOutcome> {
   return new Promise((resolve) => {
-    const child = spawn(python, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     const traceback: string[] = [];

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { threadCount, useWasmMatMulThreads } from '../../framework/backend/parallelMatMul.ts';
 import { AUTO_ORDER, selectBackend } from '../../framework/backend/selectBackend.ts';
 import { figureOf, ratioOf, type Figure, type Ratio } from '../lib/Figure.ts';
 import { repeat } from '../lib/repeat.ts';
@@ -24,6 +25,7 @@ export const kernelScenario: Scenario = {
     const figures: Figure[] = [];
     const ratios: Ratio[] = [];
     const notes = [`size [${m}x${k}]·[${k}x${n}], ${(flops / 1e9).toFixed(2)} GFLOP per multiply`];
+    const backendFigures: Figure[] = [];
 
     for (const backend of AUTO_ORDER) {
       try {
@@ -37,22 +39,37 @@ export const kernelScenario: Scenario = {
       // The cpu backend needs seconds per multiply at full size, so it gets fewer repetitions.
       const slow = backend === 'cpu';
       const counts = options.quick ? { warmup: 1, repetitions: 2 } : { warmup: 1, repetitions: slow ? 3 : 7 };
-      figures.push(
-        await repeat(`${backend} backend`, 'GFLOP/s', counts, () => {
+      const measure = async (name: string) => {
+        const figure = await repeat(name, 'GFLOP/s', counts, () => {
           const started = performance.now();
           const c = tf.matMul(a, b);
           c.dataSync();
           c.dispose();
           return flops / ((performance.now() - started) / 1000) / 1e9;
-        }),
-      );
+        });
+        figures.push(figure);
+        backendFigures.push(figure);
+        options.log(`  ${name}: ${figure.median.toFixed(2)} GFLOP/s`);
+      };
+      if (backend === 'wasm') {
+        // The stock kernel first, then the kernel that recipes use by default (threads: auto).
+        await useWasmMatMulThreads(1);
+        await measure('wasm backend, stock kernel (1 thread)');
+        const threads = threadCount('auto');
+        if (threads > 1) {
+          await useWasmMatMulThreads(threads);
+          await measure(`wasm backend, split across ${threads} threads (threads: auto)`);
+          await useWasmMatMulThreads(1);
+        }
+      } else {
+        await measure(`${backend} backend`);
+      }
       tf.dispose([a, b]);
-      options.log(`  ${backend}: ${figures[figures.length - 1]?.median.toFixed(2)} GFLOP/s`);
     }
 
     const parallel = await wasmWorkers(2, m, k, n, options.quick ? 2 : 5);
     figures.push(figureOf('wasm, 2 worker threads at once (sum)', 'GFLOP/s', parallel));
-    notes.push('"2 worker threads at once": two TensorFlow.js wasm instances in worker_threads multiply at the same time; the upper bound of data parallelism across workers');
+    notes.push('"2 worker threads at once": two TensorFlow.js wasm instances in worker_threads each multiply the whole product at the same time; the upper bound for two threads');
 
     const threaded = await wasmThreadedProbe(options, m, k, n);
     if (threaded.gflops.length > 0) {
@@ -70,8 +87,17 @@ export const kernelScenario: Scenario = {
       const numpyFigure = figureOf('numpy', 'GFLOP/s', result.gflops);
       figures.push(numpyFigure);
       notes.push(`numpy ${result.numpy} with ${result.blas}, using every core of the machine`);
-      const best = figures.filter((figure) => figure.name.endsWith('backend')).reduce((top, figure) => (figure.median > top.median ? figure : top));
+      const best = backendFigures.reduce((top, figure) => (figure.median > top.median ? figure : top));
       ratios.push(ratioOf(`best backend (${best.name}) / numpy`, best.median / numpyFigure.median, 0.5));
+      // One BLAS thread against the stock wasm kernel compares what each gets from one core (SIMD width, FMA).
+      const oneThread = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+      const single = await runPython(options.python, join(options.root, 'bench', 'python', 'matmul.py'), [`${m},${k},${n}`, '2', options.quick ? '3' : '9'], options.log, oneThread);
+      const stockWasm = backendFigures.find((figure) => figure.name.startsWith('wasm backend, stock kernel'));
+      if (single.ok) {
+        const singleFigure = figureOf('numpy, 1 BLAS thread', 'GFLOP/s', (single.result as { gflops: number[] }).gflops);
+        figures.push(singleFigure);
+        if (stockWasm !== undefined) ratios.push(ratioOf('wasm stock kernel / numpy, one core each', stockWasm.median / singleFigure.median));
+      }
     } else {
       const hint = numpy.reason.includes('bench:python-install') ? '' : '; run `npm run bench:python-install`';
       notes.push(`numpy baseline skipped: ${numpy.reason}${hint}`);

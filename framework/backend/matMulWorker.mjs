@@ -1,9 +1,9 @@
 // A helper thread of the parallel BatchMatMul kernel (parallelMatMul.ts). It
 // runs its own TensorFlow.js wasm instance and multiplies the part of a batched
 // matrix product that the main thread hands it. Jobs arrive synchronously: the
-// main thread posts the job description on `port`, then bumps `control[0]`;
-// this thread wakes, reads the inputs from the shared buffer, writes its output
-// part back to it and sets `control[1]` to the job's number.
+// main thread posts the job description on `port` and then increments
+// `control[0]`. This thread wakes, reads the inputs from the shared buffer,
+// writes its output part back to it and sets `control[1]` to the job's number.
 //
 // Plain JavaScript, so that the thread starts the same way under tsx, vitest
 // and compiled builds.

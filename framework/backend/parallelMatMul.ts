@@ -5,8 +5,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**
  * BatchMatMul on the wasm backend split across threads. tfjs-backend-wasm 4.22
- * runs on one core under Node (its threaded build is not used there), and
- * nearly all of the compute of the recipes here is matrix products: BERT
+ * runs on one core under Node, because its threaded build is not used there.
+ * Nearly all of the compute of the recipes here is matrix products: BERT
  * layers, attention, the dense layers and the text CNN (which TextCnn computes
  * as a dense layer). This kernel cuts each large product into one part per
  * thread, along the batch dimension or else along the output rows. The main
@@ -18,7 +18,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
  * that the products are bit for bit those of the stock kernel.
  */
 
-/** Products below this many floating-point operations stay on the main thread (hand-off costs tens of microseconds). */
+/** Floating-point operations below which a product stays on the main thread, because a hand-off costs tens of microseconds (estimate). */
 export const PARALLEL_MIN_FLOPS = 4e6;
 
 /** Control slots shared with matMulWorker.mjs. */
@@ -45,17 +45,17 @@ let helpers: Helper[] = [];
 let stockKernel: tf.KernelConfig | undefined;
 let splitProducts = 0;
 
-/** How many products this process has split across threads so far (tests use it to see the split happen). */
+/** Returns how many products this process has split across threads, so that tests can check that a split happened. */
 export function splitProductCount(): number {
   return splitProducts;
 }
 
-/** The thread count a `threads` setting asks for: `auto` is one per core this process may use. */
+/** Returns the thread count of a `threads` setting, where `auto` is one per core this process may use. */
 export function threadCount(setting: number | 'auto'): number {
   return setting === 'auto' ? availableParallelism() : setting;
 }
 
-/** The number of threads the wasm BatchMatMul kernel uses (1 = the stock kernel). */
+/** Returns the number of threads of the wasm BatchMatMul kernel (1 for the stock kernel). */
 export function wasmMatMulThreads(): number {
   return helpers.length + 1;
 }
@@ -117,6 +117,16 @@ function stopHelper(helper: Helper): void {
   void helper.worker.terminate();
 }
 
+/** The inputs of one part: where they start in the source (floats) and their rank-3 shapes, and where the part's output goes. */
+interface PartInputs {
+  readonly a: { readonly shape: [number, number, number]; readonly start: number; readonly strided: boolean };
+  readonly b: { readonly shape: [number, number, number]; readonly start: number };
+  readonly outSize: number;
+  readonly outStart: number;
+  readonly from: number;
+  readonly to: number;
+}
+
 interface Plan {
   readonly batch: number;
   readonly aBatch: number;
@@ -168,7 +178,7 @@ function sameLeadingDims(a: tf.TensorInfo, b: tf.TensorInfo): boolean {
   return aLead.length === bLead.length && aLead.every((size, index) => size === bLead[index]);
 }
 
-/** Where each part starts along the split dimension, plus the end; undefined when there is too little to split. */
+/** Returns where each part starts along the split dimension, plus the end, or undefined when there is too little to split. */
 function splitPoints(plan: Plan, threads: number): { along: 'batch' | 'rows'; bounds: number[] } | undefined {
   const along = plan.batch >= threads ? 'batch' : 'rows';
   const extent = along === 'batch' ? plan.batch : plan.rows;
@@ -197,8 +207,8 @@ function multiplyInParts(
   const aOffset = offsetOf(backend, a);
   const bOffset = offsetOf(backend, b);
 
-  // Copies the inputs of part `index` into `target` (float offsets given) and returns their shapes.
-  const partInputs = (index: number) => {
+  // Locates the inputs and the output of part `index`.
+  const partInputs = (index: number): PartInputs => {
     const from = parts.bounds[index] as number;
     const to = parts.bounds[index + 1] as number;
     if (parts.along === 'batch') {
@@ -231,7 +241,7 @@ function multiplyInParts(
   // Copies part inputs into the shared buffer of each helper and starts it.
   const count = parts.bounds.length - 1;
   const started: { helper: Helper; out: Rank3; outStart: number; outSize: number }[] = [];
-  let heap = heapOf(backend);
+  const sourceHeap = heapOf(backend);
   for (let index = 1; index < count; index++) {
     const helper = helpers[index - 1] as Helper;
     const part = partInputs(index);
@@ -243,8 +253,8 @@ function multiplyInParts(
       helper.buffer = new SharedArrayBuffer(Math.max(bytes, Math.ceil((helper.buffer?.byteLength ?? 0) * 1.5)));
     }
     const shared = new Float32Array(helper.buffer);
-    copyPart(heap, aOffset + part.a.start, shared, 0, part.a.shape, part.a.strided, aStored[1]);
-    shared.set(heap.subarray(bOffset + part.b.start, bOffset + part.b.start + bSize), aSize);
+    copyPart(sourceHeap, aOffset + part.a.start, shared, 0, part.a.shape, part.a.strided, aStored[1]);
+    shared.set(sourceHeap.subarray(bOffset + part.b.start, bOffset + part.b.start + bSize), aSize);
     const out: Rank3 = {
       shape: parts.along === 'batch' ? [part.to - part.from, plan.rows, plan.columns] : [1, part.to - part.from, plan.columns],
       offset: (aSize + bSize) * Float32Array.BYTES_PER_ELEMENT,
@@ -265,30 +275,19 @@ function multiplyInParts(
     started.push({ helper, out, outStart: part.outStart, outSize: part.outSize });
   }
 
-  // The main thread's part, with the stock kernel on copies of its inputs.
-  const own = partInputs(0);
-  const ownA = backend.makeOutput(own.a.shape, 'float32');
-  const ownB = backend.makeOutput(own.b.shape, 'float32');
-  heap = heapOf(backend);
-  copyPart(heap, aOffset + own.a.start, heap, offsetOf(backend, ownA), own.a.shape, own.a.strided, aStored[1]);
-  const ownBSize = own.b.shape[0] * own.b.shape[1] * own.b.shape[2];
-  heap.copyWithin(offsetOf(backend, ownB), bOffset + own.b.start, bOffset + own.b.start + ownBSize);
-  const ownOut = stock({ inputs: { a: ownA, b: ownB }, backend, attrs: { transposeA, transposeB } }) as tf.TensorInfo;
-  backend.disposeData(ownA.dataId);
-  backend.disposeData(ownB.dataId);
-
-  const outShape = [
-    ...tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)),
-    plan.rows,
-    plan.columns,
-  ];
-  const result = backend.makeOutput(outShape, 'float32');
-  heap = heapOf(backend);
-  const resultOffset = offsetOf(backend, result);
-  heap.copyWithin(resultOffset + own.outStart, offsetOf(backend, ownOut), offsetOf(backend, ownOut) + own.outSize);
-  backend.disposeData(ownOut.dataId);
+  // The main thread's part, with the stock kernel on copies of its inputs. Helpers are
+  // waited for even when it fails, so that no job is still running when the next one is posted.
+  let result: tf.TensorInfo | undefined;
+  let mainError: unknown;
+  try {
+    result = multiplyOwnPart(backend, a, b, partInputs(0), aOffset, bOffset, aStored[1], plan, transposeA, transposeB, stock);
+  } catch (error) {
+    mainError = error;
+  }
 
   const failures: string[] = [];
+  const heap = result === undefined ? undefined : heapOf(backend);
+  const resultOffset = result === undefined ? 0 : offsetOf(backend, result);
   for (const { helper, out, outStart, outSize } of started) {
     const expected = Atomics.load(helper.control, JOB);
     while (Atomics.load(helper.control, DONE) !== expected) {
@@ -299,21 +298,65 @@ function multiplyInParts(
       failures.push(report?.message ?? 'unknown error');
       continue;
     }
-    heap.set(new Float32Array(helper.buffer as SharedArrayBuffer, out.offset, outSize), resultOffset + outStart);
+    heap?.set(new Float32Array(helper.buffer as SharedArrayBuffer, out.offset, outSize), resultOffset + outStart);
+  }
+  if (mainError !== undefined) {
+    throw mainError;
   }
   if (failures.length > 0) {
-    backend.disposeData(result.dataId);
+    backend.disposeData((result as tf.TensorInfo).dataId);
     throw new Error(`a matrix-multiply worker thread failed: ${failures.join('; ')}`);
   }
+  return result as tf.TensorInfo;
+}
+
+/** Multiplies the main thread's part with the stock kernel and returns the whole output with that part filled in. */
+function multiplyOwnPart(
+  backend: BackendWasm,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  own: PartInputs,
+  aOffset: number,
+  bOffset: number,
+  aStride: number,
+  plan: Plan,
+  transposeA: boolean,
+  transposeB: boolean,
+  stock: tf.KernelFunc,
+): tf.TensorInfo {
+  const ownA = backend.makeOutput(own.a.shape, 'float32');
+  const ownB = backend.makeOutput(own.b.shape, 'float32');
+  let heap = heapOf(backend);
+  copyPart(heap, aOffset + own.a.start, heap, offsetOf(backend, ownA), own.a.shape, own.a.strided, aStride);
+  const ownBSize = own.b.shape[0] * own.b.shape[1] * own.b.shape[2];
+  heap.copyWithin(offsetOf(backend, ownB), bOffset + own.b.start, bOffset + own.b.start + ownBSize);
+  let ownOut: tf.TensorInfo;
+  try {
+    ownOut = stock({ inputs: { a: ownA, b: ownB }, backend, attrs: { transposeA, transposeB } }) as tf.TensorInfo;
+  } finally {
+    backend.disposeData(ownA.dataId);
+    backend.disposeData(ownB.dataId);
+  }
+
+  const outShape = [
+    ...tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)),
+    plan.rows,
+    plan.columns,
+  ];
+  const result = backend.makeOutput(outShape, 'float32');
+  heap = heapOf(backend);
+  const ownOutOffset = offsetOf(backend, ownOut);
+  heap.copyWithin(offsetOf(backend, result) + own.outStart, ownOutOffset, ownOutOffset + own.outSize);
+  backend.disposeData(ownOut.dataId);
   return result;
 }
 
-/** The wasm heap as floats; a fresh view is needed after every allocation, which may grow the memory. */
+/** Returns the wasm heap as floats. Take a fresh view after every allocation, because an allocation may grow the memory. */
 function heapOf(backend: BackendWasm): Float32Array {
   return new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer);
 }
 
-/** Float offset of a tensor's data in the wasm heap. */
+/** Returns the float offset of a tensor's data in the wasm heap. */
 function offsetOf(backend: BackendWasm, info: tf.TensorInfo): number {
   return (backend.dataIdMap.get(info.dataId) as { memoryOffset: number }).memoryOffset / Float32Array.BYTES_PER_ELEMENT;
 }

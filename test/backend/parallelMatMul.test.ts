@@ -55,7 +55,8 @@ describe('BatchMatMul split across threads on wasm', () => {
     for (const c of CASES) expect(flopsOf(c), c.why).toBeGreaterThanOrEqual(PARALLEL_MIN_FLOPS);
   });
 
-  it('with one thread, agrees with the cpu backend (the stock kernel is the reference below)', async () => {
+  // The stock kernel is the reference of the tests below, so it is first checked against the cpu backend.
+  it('stock kernel matches cpu backend', async () => {
     const cpu = await (async () => {
       await selectBackend('cpu');
       const values = products().values;
@@ -72,7 +73,7 @@ describe('BatchMatMul split across threads on wasm', () => {
   });
 
   for (const threads of [2, 3]) {
-    it(`with ${threads} threads, gives the stock kernel's products bit for bit`, async () => {
+    it(`${threads} threads equal stock kernel bitwise`, async () => {
       await useWasmMatMulThreads(threads);
       expect(wasmMatMulThreads()).toBe(threads);
       const { values, split } = products();
@@ -90,7 +91,7 @@ describe('BatchMatMul split across threads on wasm', () => {
     expect(splitProductCount()).toBe(before);
   });
 
-  it('gives the same gradients as the stock kernel', async () => {
+  it('gradients equal stock kernel bitwise', async () => {
     const gradients = () =>
       tf.tidy(() => {
         const a = tf.randomNormal([256, 384], 0, 1, 'float32', 7);
