@@ -141,6 +141,7 @@ async function main(): Promise<number> {
 function crossScenarioRatios(results: readonly ScenarioResult[]): Ratio[] {
   const figure = (key: string) => results.flatMap((result) => result.figures).find((candidate) => candidate.key === key);
   const pairs: [string, string, string][] = [
+    ['fine-tune-on-32', 'pytorch-fine-tune-32', 'fine-tune samples/s, ours (exact speed-ups) / PyTorch eager, batch 32'],
     ['fine-tune-stale-32', 'pytorch-fine-tune-32', 'fine-tune samples/s, ours (+ stale history) / PyTorch eager, batch 32'],
     ['fine-tune-on-8', 'pytorch-fine-tune-8', 'fine-tune samples/s, ours (exact speed-ups) / PyTorch eager, batch 8'],
   ];
