@@ -32,9 +32,7 @@ export function fineTuneSamples(impression: Impression, corpus: NewsCorpus, rand
   const clicked: number[] = [];
   const skipped: number[] = [];
   for (const candidate of impression.candidates) {
-    if (candidate.label === undefined) {
-      throw new Error(`impression ${impression.id} (line ${impression.line}) has no labels, so it cannot be used for training`);
-    }
+    if (candidate.label === undefined) throw unlabelledError(impression);
     (candidate.label === 1 ? clicked : skipped).push(corpus.requireIndex(candidate.newsId));
   }
   if (clicked.length === 0 || skipped.length === 0) {
@@ -48,6 +46,25 @@ export function fineTuneSamples(impression: Impression, corpus: NewsCorpus, rand
     history: history.news,
     historyMask: history.mask,
   }));
+}
+
+/**
+ * Returns how many samples fineTuneSamples builds from an impression (its
+ * clicks, or 0 without a skipped candidate) without drawing any negative.
+ */
+export function fineTuneSampleCount(impression: Impression): number {
+  let clicked = 0;
+  let skipped = 0;
+  for (const candidate of impression.candidates) {
+    if (candidate.label === undefined) throw unlabelledError(impression);
+    if (candidate.label === 1) clicked += 1;
+    else skipped += 1;
+  }
+  return skipped === 0 ? 0 : clicked;
+}
+
+function unlabelledError(impression: Impression): Error {
+  return new Error(`impression ${impression.id} (line ${impression.line}) has no labels, so it cannot be used for training`);
 }
 
 function sampleNegatives(pool: readonly number[], count: number, random: Random): number[] {

@@ -54,6 +54,15 @@ export class Random {
    * this way do not change when other stages run, are skipped or are cached.
    */
   derive(label: string): Random {
+    return new Random(this.derivedSeed(label));
+  }
+
+  /**
+   * Returns the seed of `derive(label)` without creating a stream, so no
+   * RandomLedger records it. Assigned to `currentState` of an existing
+   * stream, it restarts that stream as the derived one.
+   */
+  derivedSeed(label: string): number {
     let hash = (this.state ^ 0x9e3779b9) >>> 0;
     for (let i = 0; i < label.length; i++) {
       hash = Math.imul(hash ^ label.charCodeAt(i), 2654435761) >>> 0;
@@ -62,7 +71,7 @@ export class Random {
     let t = (hash + 0x6d2b79f5) >>> 0;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return new Random((t ^ (t >>> 14)) >>> 0);
+    return (t ^ (t >>> 14)) >>> 0;
   }
 
   /** Fisher-Yates shuffle in place. */

@@ -56,7 +56,7 @@ export type LoopStart =
 /** Hooks a runner gives `resume`. */
 export interface ResumeHooks {
   /** Consumes the data source up to the saved position without training, so the next batch is the one after the checkpoint. */
-  skip(position: DataPosition, step: number): void;
+  skip(position: DataPosition, step: number): void | Promise<void>;
   /** Recreates the finished outputs listed in the checkpoint and returns their weights, which are then overwritten with the saved ones. */
   recreateKept?(names: readonly string[]): Readonly<Record<string, readonly NamedWeight[]>>;
 }
@@ -131,7 +131,7 @@ export class TrainingLoop {
       return { kind: 'done' };
     }
 
-    hooks.skip(state.position, state.step);
+    await hooks.skip(state.position, state.step);
     // Without recreateKept the kept outputs are earlier tasks, which restored themselves as `done`.
     if (state.kept.length > 0 && hooks.recreateKept !== undefined) {
       const kept = hooks.recreateKept(state.kept);

@@ -1,5 +1,5 @@
 import type { MindSplit } from '../../components/dataset/MindDataset.ts';
-import { fineTuneSamples, type FineTuneSample, type FineTuneSampleOptions } from '../data/fineTuneSamples.ts';
+import { fineTuneSampleCount, fineTuneSamples, type FineTuneSample, type FineTuneSampleOptions } from '../data/fineTuneSamples.ts';
 import type { NewsCorpus } from '../data/NewsCorpus.ts';
 import { PADDING_NEWS } from '../data/padHistory.ts';
 import { UserIndex } from '../model/UserIndex.ts';
@@ -131,7 +131,7 @@ export async function collectFineTuneSamples(
     }
   }
   if (sampleImpressions.length === 0) {
-    throw new Error(`${split.behaviorsFile}: no impression has both a clicked and a skipped candidate to train on`);
+    throw noSamplesError(split);
   }
   return new ClickSampleTable(
     options.historyLength,
@@ -143,6 +143,22 @@ export async function collectFineTuneSamples(
     impressionUsers.trimmed(),
     impressionIds,
   );
+}
+
+/**
+ * Streams a labelled split and counts its fine-tuning samples (one per click
+ * of an impression with a skipped candidate) without storing them or drawing
+ * negatives. Raises the errors of collectFineTuneSamples.
+ */
+export async function countFineTuneSamples(split: MindSplit): Promise<number> {
+  let count = 0;
+  for await (const impression of split.impressions()) count += fineTuneSampleCount(impression);
+  if (count === 0) throw noSamplesError(split);
+  return count;
+}
+
+function noSamplesError(split: MindSplit): Error {
+  return new Error(`${split.behaviorsFile}: no impression has both a clicked and a skipped candidate to train on`);
 }
 
 /** Packs samples into a click batch (histories left-padded with -1, clicked candidate first). */

@@ -31,10 +31,47 @@ export function skipBatches<T>(batches: Iterator<PositionedBatch<T>>, position: 
   for (;;) {
     const next = batches.next();
     if (next.done === true) {
-      throw new Error(`the data ended before epoch ${position.epoch}, batch ${position.batch} of the checkpoint; the training data changed`);
+      throw dataEndedError(position);
     }
     if (next.value.epoch === position.epoch && next.value.batch === position.batch) return;
   }
+}
+
+/**
+ * Yields the batches of epochs `firstEpoch` to `epochs` like
+ * positionedBatches, from epochs that may be read asynchronously. Starting
+ * after epoch 1 is right only when each epoch's batches do not depend on the
+ * epochs before it.
+ */
+export async function* positionedBatchStream<T>(
+  epochs: number,
+  epochBatches: (epoch: number) => AsyncIterable<T> | Iterable<T>,
+  firstEpoch = 1,
+): AsyncGenerator<PositionedBatch<T>> {
+  for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
+    let batch = 0;
+    for await (const value of epochBatches(epoch)) {
+      batch += 1;
+      yield { epoch, batch, value };
+    }
+  }
+}
+
+/** Consumes batches up to and including the saved position, as skipBatches does, from an asynchronous iterator. */
+export async function skipBatchStream<T>(
+  batches: AsyncIterator<PositionedBatch<T>>,
+  position: Pick<DataPosition, 'epoch' | 'batch'>,
+): Promise<void> {
+  if (position.batch === 0) return;
+  for (;;) {
+    const next = await batches.next();
+    if (next.done === true) throw dataEndedError(position);
+    if (next.value.epoch === position.epoch && next.value.batch === position.batch) return;
+  }
+}
+
+function dataEndedError(position: Pick<DataPosition, 'epoch' | 'batch'>): Error {
+  return new Error(`the data ended before epoch ${position.epoch}, batch ${position.batch} of the checkpoint; the training data changed`);
 }
 
 /** Names the impressions of a batch for error messages, at most `limit` of them. */
