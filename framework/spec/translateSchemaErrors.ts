@@ -196,12 +196,19 @@ function describeSchema(schema: unknown): string {
   if (typeof schema !== 'object' || schema === null) {
     return 'a value';
   }
-  const { const: constant, enum: values, type, items } = schema as Record<string, unknown>;
+  const { const: constant, enum: values, type, items, minimum, maximum } = schema as Record<string, unknown>;
   if (constant !== undefined) {
     return describeValue(constant);
   }
   if (Array.isArray(values)) {
-    return `one of ${values.map(describeValue).join(', ')}`;
+    return values.length === 1 ? describeValue(values[0]) : `one of ${values.map(describeValue).join(', ')}`;
+  }
+  if ((type === 'integer' || type === 'number') && (typeof minimum === 'number' || typeof maximum === 'number')) {
+    const noun = type === 'integer' ? 'an integer' : 'a number';
+    if (typeof minimum === 'number' && typeof maximum === 'number') {
+      return `${noun} from ${minimum} to ${maximum}`;
+    }
+    return typeof minimum === 'number' ? `${noun} >= ${minimum}` : `${noun} <= ${String(maximum)}`;
   }
   if (type === 'array' && typeof items === 'object' && items !== null && typeof (items as { type?: unknown }).type === 'string') {
     return `a list of ${String((items as { type: string }).type)}s`;

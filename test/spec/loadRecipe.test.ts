@@ -90,6 +90,11 @@ ${MODELS.replace('backbone: { type: bert, layers: 1 }', 'backbone: { type: bert,
     ]);
   });
 
+  it('reports a bad thread count with its accepted forms', async () => {
+    const file = writeRecipe(`threads: 0\n${MODELS}stages:\n  train: { type: post-train, model: teacher }\n`);
+    expect(await issuesOf(file)).toEqual(["R:1:10 threads: must be an integer from 1 to 256 or 'auto', got 0"]);
+  });
+
   it('reports an unknown setting, closest first', async () => {
     const file = writeRecipe(`${MODELS}stages:
   distill:
