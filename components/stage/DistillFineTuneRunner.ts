@@ -3,16 +3,16 @@ import type { Static } from '@sinclair/typebox';
 import { join } from 'node:path';
 import type { EmbeddingAlignmentLoss } from '../loss/Loss.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
-import { collectFineTuneSamples, epochBatches } from '../../framework/training/clickBatches.ts';
 import { clickForwardFromVectors, rowsOfClickBatch } from '../../framework/training/clickForward.ts';
 import { ClickBatchEncoder } from '../../framework/training/ClickBatchEncoder.ts';
+import { FineTuneData } from '../../framework/training/FineTuneData.ts';
 import { createDistillationLosses, distillationObjective } from '../../framework/training/distillationObjective.ts';
 import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
 import { FrozenVectorCache } from '../../framework/training/FrozenVectorCache.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { trainStep } from '../../framework/training/trainStep.ts';
 import { createEarlyStopping } from '../../framework/training/EarlyStopping.ts';
-import { describeImpressions, positionedBatches, skipBatches } from '../../framework/training/positionedBatches.ts';
+import { describeImpressions } from '../../framework/training/positionedBatches.ts';
 import { TrainingLoop } from '../../framework/training/TrainingLoop.ts';
 import type { distillFineTuneSettings } from './distillFineTune.ts';
 import { capSteps } from './FineTuneRunner.ts';
@@ -38,9 +38,9 @@ export class DistillFineTuneRunner implements StageRunner {
 
     const split = requireSplit(context, 'train');
     const users = await userIndexFor(context, [student, ...teachers]);
-    const samples = await collectFineTuneSamples(split, context.dataset.corpus, context.random.fork('samples'), settings, users);
-    const totalSteps = capSteps(settings.epochs * Math.ceil(samples.length / settings.batchSize), settings.maxSteps);
-    context.log.info(`${teachers.length} teachers; ${samples.length} samples, ${totalSteps} steps of batch ${settings.batchSize}`);
+    const data = await FineTuneData.open(split, context.dataset.corpus, context.random, settings, users);
+    const totalSteps = capSteps(settings.epochs * Math.ceil(data.sampleCount / settings.batchSize), settings.maxSteps);
+    context.log.info(`${teachers.length} teachers; ${data.describe()}, ${totalSteps} steps of batch ${settings.batchSize}`);
 
     const losses = await createDistillationLosses(registry, settings);
     const alignmentContext = (name: string) => ({
@@ -63,18 +63,17 @@ export class DistillFineTuneRunner implements StageRunner {
     const encodeTitles = new ClickBatchEncoder(student, newsSource(context.tokens, student, 'title', settings.titleLength), settings);
     const teacherCaches = teachers.map((teacher) => context.frozenVectors(teacher, 'title', settings.titleLength));
     const weights = [...student.trainableWeights(), ...newsAlignment.trainableWeights(), ...userAlignment.trainableWeights()];
-    const random = context.random.fork('batches');
-    const batches = positionedBatches(settings.epochs, () => epochBatches(samples, settings.batchSize, random));
+    const batches = data.batches(context.random.fork('batches'));
     const loop = new TrainingLoop(context, settings, {
       weights: { student: student.trainableWeights(), news: newsAlignment.trainableWeights(), user: userAlignment.trainableWeights() },
       optimizer,
       earlyStopping: await createEarlyStopping(context, student, settings),
     });
-    const start = await loop.resume({ skip: (position) => skipBatches(batches, position) });
+    const start = await loop.resume({ skip: (position) => batches.skip(position) });
 
     let step = start.kind === 'resumed' ? start.step : 0;
     if (step < totalSteps) {
-      for (const { epoch, batch: batchNumber, value: batch } of batches) {
+      for await (const { epoch, batch: batchNumber, value: batch } of batches) {
         step += 1;
         // Caches are filled before the gradient step so the step's tape holds only the trained part.
         const batchRows = rowsOfClickBatch(batch);

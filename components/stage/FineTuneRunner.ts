@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import type { ClassificationLoss } from '../loss/Loss.ts';
 import type { Recommender } from '../../framework/model/Recommender.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
-import { collectFineTuneSamples, epochBatches, splitClickBatch } from '../../framework/training/clickBatches.ts';
+import { splitClickBatch } from '../../framework/training/clickBatches.ts';
 import type { ClickBatch } from '../../framework/training/clickForward.ts';
 import { ClickBatchEncoder } from '../../framework/training/ClickBatchEncoder.ts';
+import { FineTuneData } from '../../framework/training/FineTuneData.ts';
 import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
 import { accumulatedTrainStep, trainStep } from '../../framework/training/trainStep.ts';
 import { createEarlyStopping } from '../../framework/training/EarlyStopping.ts';
-import { describeImpressions, positionedBatches, skipBatches } from '../../framework/training/positionedBatches.ts';
+import { describeImpressions } from '../../framework/training/positionedBatches.ts';
 import { keptTaskWeights, TrainingLoop } from '../../framework/training/TrainingLoop.ts';
 import { requireSplit } from './requireSplit.ts';
 import type { fineTuneSettings } from './fineTune.ts';
@@ -27,12 +28,10 @@ export class FineTuneRunner implements StageRunner {
     const sources = await context.models('models');
     const split = requireSplit(context, 'train');
     const users = await userIndexFor(context, sources);
-    const samples = await collectFineTuneSamples(split, context.dataset.corpus, context.random.fork('samples'), settings, users);
-    const stepsPerEpoch = Math.ceil(samples.length / settings.batchSize);
+    const data = await FineTuneData.open(split, context.dataset.corpus, context.random, settings, users);
+    const stepsPerEpoch = Math.ceil(data.sampleCount / settings.batchSize);
     const totalSteps = capSteps(settings.epochs * stepsPerEpoch, settings.maxSteps);
-    context.log.info(
-      `${sources.length} model(s); ${samples.length} samples, ${totalSteps} steps of batch ${settings.batchSize} per model`,
-    );
+    context.log.info(`${sources.length} model(s); ${data.describe()}, ${totalSteps} steps of batch ${settings.batchSize} per model`);
 
     const tuned: Recommender[] = [];
     for (const [index, source] of sources.entries()) {
@@ -43,8 +42,7 @@ export class FineTuneRunner implements StageRunner {
       const encodeTitles = new ClickBatchEncoder(model, newsSource(context.tokens, model, 'title', settings.titleLength), settings);
       const weights = model.trainableWeights();
       const prefix = sources.length > 1 ? `model_${index + 1}/` : '';
-      const random = context.random.fork(`model ${index}`);
-      const batches = positionedBatches(settings.epochs, () => epochBatches(samples, settings.batchSize, random));
+      const batches = data.batches(context.random.fork(`model ${index}`));
       const loop = new TrainingLoop(context, settings, {
         weights: { model: model.trainableWeights() },
         optimizer,
@@ -52,12 +50,12 @@ export class FineTuneRunner implements StageRunner {
         kept: () => keptTaskWeights(tuned),
         earlyStopping: await createEarlyStopping(context, model, settings, prefix),
       });
-      const start = await loop.resume({ skip: (position) => skipBatches(batches, position) });
+      const start = await loop.resume({ skip: (position) => batches.skip(position) });
 
       let step = start.kind === 'resumed' ? start.step : 0;
       if (start.kind === 'done') step = totalSteps;
       if (step < totalSteps) {
-        for (const { epoch, batch: batchNumber, value: batch } of batches) {
+        for await (const { epoch, batch: batchNumber, value: batch } of batches) {
           step += 1;
           const clickLoss = (part: ClickBatch) => {
             const forward = encodeTitles.forward(part, true);

@@ -110,6 +110,13 @@ export const maxSteps = Type.Integer({
   description: 'Stop after this many steps per model (0: no limit, run every epoch)',
 });
 
+export const shuffleBuffer = Type.Integer({
+  minimum: 0,
+  default: 0,
+  description:
+    'Samples in the shuffle buffer of a streamed epoch: each epoch reads behaviors.tsv again, draws new negatives and shuffles within this many samples, so memory does not grow with the impressions. 0: keep every sample in memory, negatives drawn once and a full shuffle per epoch',
+});
+
 export const adam = (learningRate: number) =>
   nestedComponent('optimizer', { type: 'adam', learningRate }, 'Optimiser of the trained weights');
 

@@ -80,6 +80,31 @@ describe('experiment run --resume', () => {
     expect(after.stages['fine-tune'].status).toBe('FINISHED');
   });
 
+  it('continues a killed streamed run', { timeout: 300_000 }, async () => {
+    const { file, directory } = writeLongRunRecipe({ fineTuneSteps: 20, checkpointEvery: 5 });
+    const streamed = ['--set', 'stages.fine-tune.shuffleBuffer=64'];
+
+    const uninterrupted = await runCli(['run', file, ...streamed, '--cache-dir', join(directory, 'cache-a')]);
+    expect(uninterrupted.code, uninterrupted.stderr).toBe(0);
+    expect(uninterrupted.stdout).toMatch(/fine-tune: 2 model\(s\); \d+ samples streamed through a shuffle buffer of 64/);
+    const expected = finalMetrics(runDirectoryOf(uninterrupted.stdout));
+
+    const cacheB = join(directory, 'cache-b');
+    const killed = await runAndKill([file, ...streamed, '--cache-dir', cacheB], /model 2\/2[\s\S]*checkpoint of step 10 written/);
+    expect(killed.signal).toBe('SIGKILL');
+    const resumed = await runCli(['run', '--resume', killed.directory, '--cache-dir', cacheB]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('fine-tune: resumed from the checkpoint of step 10 (epoch 1, batch 10)');
+
+    const actual = finalMetrics(killed.directory);
+    for (const model of ['fine-tune.models[0]', 'fine-tune.models[1]']) {
+      for (const metric of ['AUC', 'MRR', 'nDCG@5', 'nDCG@10']) {
+        const key = `${model}/${metric}`;
+        expect(actual[key], key).toBeCloseTo(expected[key] as number, 6);
+      }
+    }
+  });
+
   it('keeps recorded recipe and --no-cache', { timeout: 300_000 }, async () => {
     const { file, directory } = writeLongRunRecipe({ fineTuneSteps: 20, checkpointEvery: 5 });
     const killed = await runAndKill([file, '--no-cache'], /checkpoint of step 5 written/);
