@@ -3,14 +3,15 @@ import type { Static } from '@sinclair/typebox';
 import { join } from 'node:path';
 import type { EmbeddingAlignmentLoss } from '../loss/Loss.ts';
 import { saveRecommender } from '../../framework/model/saveRecommender.ts';
-import { clickForwardFromVectors, rowsOfClickBatch } from '../../framework/training/clickForward.ts';
+import { splitClickBatch } from '../../framework/training/clickBatches.ts';
+import { rowsOfClickBatch, type ClickBatch } from '../../framework/training/clickForward.ts';
 import { ClickBatchEncoder } from '../../framework/training/ClickBatchEncoder.ts';
 import { FineTuneData } from '../../framework/training/FineTuneData.ts';
-import { createDistillationLosses, distillationObjective } from '../../framework/training/distillationObjective.ts';
+import { createDistillationLosses, studentObjective } from '../../framework/training/distillationObjective.ts';
 import { newsSource, userIndexFor } from '../../framework/training/newsSource.ts';
-import { FrozenVectorCache } from '../../framework/training/FrozenVectorCache.ts';
 import type { StageContext, StageOutput, StageRunner } from '../../framework/training/StageContext.ts';
-import { trainStep } from '../../framework/training/trainStep.ts';
+import { accumulatedTrainStep, trainStep } from '../../framework/training/trainStep.ts';
+import { TeacherClickBatch } from '../../framework/training/TeacherClickBatch.ts';
 import { createEarlyStopping } from '../../framework/training/EarlyStopping.ts';
 import { describeImpressions } from '../../framework/training/positionedBatches.ts';
 import { TrainingLoop } from '../../framework/training/TrainingLoop.ts';
@@ -24,7 +25,9 @@ type Settings = Static<typeof distillFineTuneSettings>;
  * Stage-2 distillation: the student learns click prediction from M frozen,
  * fine-tuned teachers. Teacher news vectors are computed once per article and
  * reused, which is exact because the teachers do not change. Teacher user
- * vectors and scores are computed per batch from those vectors.
+ * vectors, scores and weights are computed per batch from those vectors,
+ * outside the gradient step. With microBatchSize, each part of the batch takes
+ * its rows of them.
  */
 export class DistillFineTuneRunner implements StageRunner {
   constructor(private readonly settings: Settings) {}
@@ -62,6 +65,7 @@ export class DistillFineTuneRunner implements StageRunner {
 
     const encodeTitles = new ClickBatchEncoder(student, newsSource(context.tokens, student, 'title', settings.titleLength), settings);
     const teacherCaches = teachers.map((teacher) => context.frozenVectors(teacher, 'title', settings.titleLength));
+    const vectorsOf = teacherCaches.map((cache) => (rows: Int32Array) => cache.get(rows));
     const weights = [...student.trainableWeights(), ...newsAlignment.trainableWeights(), ...userAlignment.trainableWeights()];
     const batches = data.batches(context.random.fork('batches'));
     const loop = new TrainingLoop(context, settings, {
@@ -77,39 +81,49 @@ export class DistillFineTuneRunner implements StageRunner {
         step += 1;
         // Caches are filled before the gradient step so the step's tape holds only the trained part.
         const batchRows = rowsOfClickBatch(batch);
-        encodeTitles.prepare(batch);
         for (const cache of teacherCaches) cache.get(batchRows);
-        const values = trainStep(optimizer, weights, () => {
-          const labels = tf.zeros([batch.size], 'int32') as tf.Tensor1D;
-          const teacherForwards = teachers.map((teacher, index) =>
-            clickForwardFromVectors(teacher, batch, (rows) => (teacherCaches[index] as FrozenVectorCache).get(rows)),
-          );
-          const studentForward = encodeTitles.forward(batch, true);
+        const teacherBatch = TeacherClickBatch.compute(losses, teachers, vectorsOf, batch);
+        const studentLoss = (part: ClickBatch, teacherPart: TeacherClickBatch) => {
+          const labels = tf.zeros([part.size], 'int32') as tf.Tensor1D;
+          const studentForward = encodeTitles.forward(part, true);
           const flatten = (vectors: tf.Tensor3D) =>
-            tf.reshape(vectors, [batch.size * batch.candidateCount, vectors.shape[2]]) as tf.Tensor2D;
-          return distillationObjective(
-            losses,
-            teacherForwards.map((forward) => forward.scores),
-            studentForward.scores,
-            labels,
-            [
-              {
-                name: 'news',
-                alignment: newsAlignment,
-                teachers: teacherForwards.map((forward) => flatten(forward.candidateVectors)),
-                student: flatten(studentForward.candidateVectors),
-                rowsPerSample: batch.candidateCount,
-              },
-              {
-                name: 'user',
-                alignment: userAlignment,
-                teachers: teacherForwards.map((forward) => forward.users),
-                student: studentForward.users,
-              },
-            ],
-            'beta',
-          );
-        });
+            tf.reshape(vectors, [part.size * part.candidateCount, vectors.shape[2]]) as tf.Tensor2D;
+          return studentObjective(losses, teacherPart.targets, studentForward.scores, labels, [
+            {
+              name: 'news',
+              alignment: newsAlignment,
+              teachers: teacherPart.candidateVectors.map(flatten),
+              student: flatten(studentForward.candidateVectors),
+              rowsPerSample: part.candidateCount,
+            },
+            {
+              name: 'user',
+              alignment: userAlignment,
+              teachers: teacherPart.users,
+              student: studentForward.users,
+            },
+          ]);
+        };
+        let stepValues: Record<string, number>;
+        if (settings.microBatchSize > 0 && batch.size > settings.microBatchSize) {
+          let start = 0;
+          const parts = splitClickBatch(batch, settings.microBatchSize).map((part) => {
+            const partStart = start;
+            start += part.size;
+            return {
+              share: part.size / batch.size,
+              prepare: () => encodeTitles.prepare(part),
+              computeLoss: () => studentLoss(part, teacherBatch.slice(partStart, part.size)),
+            };
+          });
+          stepValues = accumulatedTrainStep(optimizer, weights, parts);
+        } else {
+          encodeTitles.prepare(batch);
+          stepValues = trainStep(optimizer, weights, () => studentLoss(batch, teacherBatch));
+        }
+        // The weight statistics (mean, std, min, max over samples) come from the whole batch, never from parts.
+        const values = { ...stepValues, ...teacherBatch.weightStatistics('beta') };
+        teacherBatch.dispose();
         context.progress?.step({ step, total: totalSteps, values });
         if (step % settings.logEvery === 0 || step === totalSteps) {
           context.metrics.logStep(values, step);

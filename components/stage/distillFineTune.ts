@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineStage } from '../../framework/graph/StageDefinition.ts';
 import type { StageRunner } from '../../framework/training/StageContext.ts';
-import { distillationSettings } from './distillationSettings.ts';
+import { distillationMicroBatchSize, distillationSettings } from './distillationSettings.ts';
 import { clickTaskSettings } from './fineTune.ts';
 import { adam, modelInput, modelsInput, nestedComponent, trainableLayers, trainEmbeddings } from './stageSettings.ts';
 
@@ -11,6 +11,7 @@ export const distillFineTuneSettings = Type.Object({
   ...clickTaskSettings,
   trainableLayers: trainableLayers(2, 'authors: the top 2 layers of the student'),
   trainEmbeddings,
+  microBatchSize: distillationMicroBatchSize,
   ...distillationSettings,
   targetLoss: nestedComponent(
     'loss',

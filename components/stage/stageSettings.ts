@@ -32,12 +32,12 @@ export const titleLength = Type.Integer({
 export const batchSize = (fallback: number) =>
   Type.Integer({ minimum: 1, default: fallback, description: 'Samples per optimisation step' });
 
-export const microBatchSize = Type.Integer({
-  minimum: 0,
-  default: 0,
-  description:
-    'Samples per forward and backward pass (fine-tune): a batch is split into parts of this size whose gradients are summed before one optimiser step, so only one part\'s activations are held at a time. Equal to whole batches up to float rounding without dropout; with dropout the masks differ. With staleHistorySteps, ages count parts. 0: the whole batch at once',
-});
+/** Builds the gradient-accumulation setting with a stage's own description of what its split keeps exact. */
+export const microBatchSizeSetting = (description: string) => Type.Integer({ minimum: 0, default: 0, description });
+
+export const microBatchSize = microBatchSizeSetting(
+  'Samples per forward and backward pass (fine-tune): a batch is split into parts of this size whose gradients are summed before one optimiser step, so only one part\'s activations are held at a time. Equal to whole batches up to float rounding without dropout; with dropout the masks differ. With staleHistorySteps, ages count parts. 0: the whole batch at once',
+);
 
 export const logEvery = Type.Integer({
   minimum: 1,
