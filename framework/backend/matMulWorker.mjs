@@ -32,9 +32,8 @@ function serve() {
   for (;;) {
     Atomics.wait(control, JOB, seen);
     seen = Atomics.load(control, JOB);
-    const received = receiveMessageOnPort(port);
-    const job = received?.message;
-    if (job === undefined || job.type === 'stop') {
+    const job = nextMessage();
+    if (job.type === 'stop') {
       return;
     }
     if (job.buffer !== undefined) {
@@ -49,6 +48,17 @@ function serve() {
     }
     Atomics.store(control, DONE, seen);
     Atomics.notify(control, DONE);
+  }
+}
+
+/** Returns the next job from the port, waiting for it if the wake-up came first. */
+function nextMessage() {
+  for (;;) {
+    const received = receiveMessageOnPort(port);
+    if (received !== undefined) {
+      return received.message;
+    }
+    Atomics.wait(control, FAILED, Atomics.load(control, FAILED), 1);
   }
 }
 

@@ -41,13 +41,32 @@ interface Rank3 {
   readonly offset: number;
 }
 
-let helpers: Helper[] = [];
-let stockKernel: tf.KernelConfig | undefined;
-let splitProducts = 0;
+/**
+ * Pool state of the process. TensorFlow.js keeps its kernel registry in a
+ * global, so the state lives in one too: a second copy of this module (test
+ * runners load modules once per test file) then finds the same pool and the
+ * real stock kernel instead of wrapping the parallel one.
+ */
+interface PoolState {
+  helpers: Helper[];
+  stockKernel: tf.KernelConfig | undefined;
+  splitProducts: number;
+}
+
+const POOL_KEY = Symbol.for('newsrec-lab.parallelMatMul');
+const pool: PoolState = ((globalThis as Record<symbol, unknown>)[POOL_KEY] as PoolState | undefined) ?? {
+  helpers: [],
+  stockKernel: undefined,
+  splitProducts: 0,
+};
+(globalThis as Record<symbol, unknown>)[POOL_KEY] = pool;
+
+/** Milliseconds without an answer after which a helper thread counts as lost (a part takes well under a second). */
+const ANSWER_TIMEOUT_MS = 300_000;
 
 /** Returns how many products this process has split across threads, so that tests can check that a split happened. */
 export function splitProductCount(): number {
-  return splitProducts;
+  return pool.splitProducts;
 }
 
 /** Returns the thread count of a `threads` setting, where `auto` is one per core this process may use. */
@@ -57,7 +76,7 @@ export function threadCount(setting: number | 'auto'): number {
 
 /** Returns the number of threads of the wasm BatchMatMul kernel (1 for the stock kernel). */
 export function wasmMatMulThreads(): number {
-  return helpers.length + 1;
+  return pool.helpers.length + 1;
 }
 
 /**
@@ -70,15 +89,16 @@ export async function useWasmMatMulThreads(threads: number): Promise<void> {
   if (!Number.isInteger(threads) || threads < 1) {
     throw new Error(`the number of threads must be a whole number of at least 1, got ${threads}`);
   }
-  stockKernel ??= tf.getKernel('BatchMatMul', 'wasm');
+  pool.stockKernel ??= tf.getKernel('BatchMatMul', 'wasm');
+  const stockKernel = pool.stockKernel;
   if (stockKernel === undefined) {
     throw new Error('the wasm backend has no BatchMatMul kernel to split across threads');
   }
-  while (helpers.length > threads - 1) {
-    stopHelper(helpers.pop() as Helper);
+  while (pool.helpers.length > threads - 1) {
+    stopHelper(pool.helpers.pop() as Helper);
   }
-  while (helpers.length < threads - 1) {
-    helpers.push(await startHelper());
+  while (pool.helpers.length < threads - 1) {
+    pool.helpers.push(await startHelper());
   }
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel(threads === 1 ? stockKernel : { kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: parallelBatchMatMul });
@@ -93,17 +113,20 @@ async function startHelper(): Promise<Helper> {
   });
   worker.unref();
   await new Promise<void>((resolve, reject) => {
-    const onMessage = (message: { type: string; message?: string }) => {
+    const settle = (error?: Error) => {
       port1.off('message', onMessage);
-      worker.off('error', reject);
-      if (message.type === 'ready') {
-        resolve();
-      } else {
-        reject(new Error(message.message ?? 'a matrix-multiply worker thread failed to start'));
-      }
+      worker.off('error', settle);
+      worker.off('exit', onExit);
+      if (error === undefined) resolve();
+      else reject(error);
     };
+    const onMessage = (message: { type: string; message?: string }) => {
+      settle(message.type === 'ready' ? undefined : new Error(message.message ?? 'a matrix-multiply worker thread failed to start'));
+    };
+    const onExit = (code: number) => settle(new Error(`a matrix-multiply worker thread exited with code ${code} before it was ready`));
     port1.on('message', onMessage);
-    worker.once('error', reject);
+    worker.once('error', settle);
+    worker.once('exit', onExit);
   });
   // From here on the port is read synchronously with receiveMessageOnPort, so it must not keep the loop alive.
   port1.unref();
@@ -137,7 +160,7 @@ interface Plan {
 }
 
 function parallelBatchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
-  const stock = (stockKernel as tf.KernelConfig).kernelFunc;
+  const stock = (pool.stockKernel as tf.KernelConfig).kernelFunc;
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) {
@@ -158,11 +181,11 @@ function parallelBatchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unk
   const flops = 2 * plan.batch * plan.rows * plan.inner * plan.columns;
   // Batches that broadcast in more than one leading dimension, or differ without one being 1, go to the stock kernel.
   const simpleBroadcast = aBatch === bBatch || aBatch === 1 || bBatch === 1;
-  const parts = splitPoints(plan, helpers.length + 1);
+  const parts = splitPoints(plan, pool.helpers.length + 1);
   if (flops < PARALLEL_MIN_FLOPS || !simpleBroadcast || parts === undefined || !sameLeadingDims(a, b)) {
     return stock(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
   }
-  splitProducts += 1;
+  pool.splitProducts += 1;
   return multiplyInParts(args.backend as BackendWasm, a, b, transposeA, transposeB, plan, parts, stock);
 }
 
@@ -243,7 +266,7 @@ function multiplyInParts(
   const started: { helper: Helper; out: Rank3; outStart: number; outSize: number }[] = [];
   const sourceHeap = heapOf(backend);
   for (let index = 1; index < count; index++) {
-    const helper = helpers[index - 1] as Helper;
+    const helper = pool.helpers[index - 1] as Helper;
     const part = partInputs(index);
     const aSize = part.a.shape[0] * part.a.shape[1] * part.a.shape[2];
     const bSize = part.b.shape[0] * part.b.shape[1] * part.b.shape[2];
@@ -290,8 +313,14 @@ function multiplyInParts(
   const resultOffset = result === undefined ? 0 : offsetOf(backend, result);
   for (const { helper, out, outStart, outSize } of started) {
     const expected = Atomics.load(helper.control, JOB);
+    const waitStarted = Date.now();
     while (Atomics.load(helper.control, DONE) !== expected) {
-      Atomics.wait(helper.control, DONE, Atomics.load(helper.control, DONE));
+      if (Date.now() - waitStarted > ANSWER_TIMEOUT_MS) {
+        throw new Error(
+          `a matrix-multiply worker thread did not answer within ${ANSWER_TIMEOUT_MS / 1000} s; set threads: 1 in the recipe to run without worker threads`,
+        );
+      }
+      Atomics.wait(helper.control, DONE, Atomics.load(helper.control, DONE), 1000);
     }
     if (Atomics.load(helper.control, FAILED) !== 0) {
       const report = receiveMessageOnPort(helper.port)?.message as { message?: string } | undefined;
