@@ -43,7 +43,7 @@ export class DistillFineTuneRunner implements StageRunner {
     const users = await userIndexFor(context, [student, ...teachers]);
     const data = await FineTuneData.open(split, context.dataset.corpus, context.random, settings, users);
     const totalSteps = capSteps(settings.epochs * Math.ceil(data.sampleCount / settings.batchSize), settings.maxSteps);
-    context.log.info(`${teachers.length} teachers; ${data.describe()}, ${totalSteps} steps of batch ${settings.batchSize}`);
+    context.log.info(`${teachers.length} teachers; ${data.describe()}, ${totalSteps} steps of batch ${settings.batchSize}${settings.microBatchSize > 0 && settings.microBatchSize < settings.batchSize ? ` in parts of ${settings.microBatchSize}` : ''}`);
 
     const losses = await createDistillationLosses(registry, settings);
     const alignmentContext = (name: string) => ({

@@ -31,7 +31,7 @@ export class FineTuneRunner implements StageRunner {
     const data = await FineTuneData.open(split, context.dataset.corpus, context.random, settings, users);
     const stepsPerEpoch = Math.ceil(data.sampleCount / settings.batchSize);
     const totalSteps = capSteps(settings.epochs * stepsPerEpoch, settings.maxSteps);
-    context.log.info(`${sources.length} model(s); ${data.describe()}, ${totalSteps} steps of batch ${settings.batchSize} per model`);
+    context.log.info(`${sources.length} model(s); ${data.describe()}, ${totalSteps} steps of batch ${settings.batchSize}${settings.microBatchSize > 0 && settings.microBatchSize < settings.batchSize ? ` in parts of ${settings.microBatchSize}` : ''} per model`);
 
     const tuned: Recommender[] = [];
     for (const [index, source] of sources.entries()) {

@@ -23,6 +23,6 @@ export const distillationSettings = {
 export const distillationMicroBatchSize = microBatchSizeSetting(
   'Samples per forward and backward pass (distill-fine-tune): a batch is split into parts of this size whose gradients are summed before one optimiser step, so only one part\'s activations are held at a time. ' +
     'The frozen teachers\' scores, weights and vectors are computed for the whole batch first, without gradient, and each part takes its rows, so the teacher weighting receives the whole batch. ' +
-    'Without dropout, the losses and the logged teacher weights equal whole batches up to float rounding, because every loss term (soft-target, target and embedding alignment) is a mean over samples. ' +
+    'Without dropout or other random masks, the losses and the logged teacher weights equal whole batches up to float rounding, because every loss term (soft-target, target and embedding alignment) is a mean over samples. ' +
     'Not exact: with dropout in the student the masks differ, a plug-in loss that is not a mean over samples differs, and with staleHistorySteps ages count parts. 0: the whole batch at once',
 );

@@ -36,7 +36,7 @@ export const batchSize = (fallback: number) =>
 export const microBatchSizeSetting = (description: string) => Type.Integer({ minimum: 0, default: 0, description });
 
 export const microBatchSize = microBatchSizeSetting(
-  'Samples per forward and backward pass (fine-tune): a batch is split into parts of this size whose gradients are summed before one optimiser step, so only one part\'s activations are held at a time. Equal to whole batches up to float rounding without dropout; with dropout the masks differ. With staleHistorySteps, ages count parts. 0: the whole batch at once',
+  'Samples per forward and backward pass (fine-tune): a batch is split into parts of this size whose gradients are summed before one optimiser step, so only one part\'s activations are held at a time. Equal to whole batches up to float rounding without dropout or other random masks (such as the user-embedding mask of LSTUR); with them the masks differ. Rounding differences can grow over many Adam steps and show in the 4th digit of metrics. With staleHistorySteps, ages count parts. 0: the whole batch at once',
 );
 
 export const logEvery = Type.Integer({

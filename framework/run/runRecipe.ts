@@ -108,6 +108,11 @@ export async function runRecipe(
     if (backend.tfBackend === 'wasm') {
       const { threadCount, useWasmMatMulThreads } = await import('../backend/parallelMatMul.ts');
       const threads = threadCount(recipe.threads);
+      const cores = threadCount('auto');
+      if (threads > cores) {
+        // Each thread has a wasm instance of its own (about 30 MB) and takes part in every large product.
+        log.warn(`threads: ${threads} is more than the ${cores} core(s) this process may use, which costs memory and start-up time without speed`);
+      }
       await useWasmMatMulThreads(threads);
       log.info(`backend: ${backend.name}, ${threads} thread${threads === 1 ? '' : 's'} for matrix products`);
     } else {
