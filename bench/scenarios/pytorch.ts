@@ -54,7 +54,7 @@ export const pytorchScenario: Scenario = {
       notes: [
         ...notes,
         `as in the authors' code, every history entry and candidate goes through the whole PLM each step, titles padded to 30 tokens, dropout on; frozen layers need no gradient but run under autograd`,
-        `PyTorch uses ${threads} threads (every core); our wasm backend uses one`,
+        `PyTorch uses ${threads} threads (every core); our wasm backend splits matrix products across the threads of \`threads: auto\``,
       ],
     };
   },
