@@ -10,6 +10,8 @@ const TOLERANCE = 1e-5;
 interface RunValues {
   readonly steps: Map<string, number[]>;
   readonly metrics: Record<string, number>;
+  /** The run's log.txt. */
+  readonly log: string;
 }
 
 /**
@@ -42,7 +44,8 @@ async function runTinyDistillation(extra: string[]): Promise<RunValues> {
     steps.set(entry.key, values);
   }
   const metrics = JSON.parse(readFileSync(join(directory, 'metrics.json'), 'utf8')).evaluate as Record<string, number>;
-  return { steps, metrics };
+  const log = readFileSync(join(directory, 'log.txt'), 'utf8');
+  return { steps, metrics, log };
 }
 
 /** Asserts |actual - expected| <= TOLERANCE * max(|expected|, 1e-3), naming the value in the failure. */
@@ -75,5 +78,26 @@ describe('distill-fine-tune with micro-batches', () => {
       const key = `distill-fine-tune.model/${metric}`;
       expectRelativelyClose(parts.metrics[key], whole.metrics[key], key);
     }
+  });
+
+  it('streams samples, repeatably and in parts', { timeout: 600_000 }, async () => {
+    const streamed = ['--set', 'stages.distill-fine-tune.shuffleBuffer=64'];
+    const first = await runTinyDistillation(streamed);
+    const again = await runTinyDistillation(streamed);
+    const parts = await runTinyDistillation([...streamed, '--set', 'stages.distill-fine-tune.microBatchSize=3']);
+    const table = await runTinyDistillation([]);
+
+    expect(first.log).toMatch(/distill-fine-tune: 2 teachers; \d+ samples streamed through a shuffle buffer of 64, 4 steps of batch 8/);
+    expect(parts.log).toMatch(/4 steps of batch 8 in parts of 3/);
+    expect(again.steps).toEqual(first.steps);
+    for (const metric of ['AUC', 'MRR', 'nDCG@5', 'nDCG@10']) {
+      const key = `distill-fine-tune.model/${metric}`;
+      expect(again.metrics[key], key).toBe(first.metrics[key]);
+    }
+    // The stream draws its own batches and negatives, so its first loss differs from the table's.
+    expect(first.steps.get('loss')?.[0]).not.toBe(table.steps.get('loss')?.[0]);
+    const losses = first.steps.get('loss') ?? [];
+    expect(losses).toHaveLength(4);
+    losses.forEach((value, step) => expectRelativelyClose(parts.steps.get('loss')?.[step], value, `streamed loss at step ${step + 1}`));
   });
 });
