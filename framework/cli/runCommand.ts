@@ -13,7 +13,7 @@ import type { LoadedRecipe, Recipe } from '../spec/Recipe.ts';
 import { validateRecipe } from '../spec/validateRecipe.ts';
 import type { Registry } from '../registry/Registry.ts';
 import { formatRecipeChanges, recipeChanges } from '../run/recipeChanges.ts';
-import { OverrideError, parseOverride, type RecipeOverride } from '../spec/parseOverride.ts';
+import { parseOverrides } from './parseOverrides.ts';
 
 export const RUN_HELP = `Usage: experiment run RECIPE.yaml [--set PATH=VALUE]... [--force STAGE]... [--no-cache]
                       [--cache-dir DIR] [--quiet | --json]
@@ -184,13 +184,3 @@ function recordedRecipe(directory: string, current: LoadedRecipe, registry: Regi
   return { ...current, recipe: { ...recorded, outputDirectory: current.recipe.outputDirectory }, stageOrder: validation.stageOrder };
 }
 
-/** Parses the `--set` flags; a malformed one is a usage error naming the flag. */
-export function parseOverrides(flags: readonly string[]): RecipeOverride[] {
-  return flags.map((flag) => {
-    try {
-      return parseOverride(flag);
-    } catch (error) {
-      throw error instanceof OverrideError ? new UsageError(error.message) : error;
-    }
-  });
-}

@@ -5,7 +5,7 @@ import { streamLogger, type CommandIO } from '../run/Logger.ts';
 import { OverrideError } from '../spec/parseOverride.ts';
 import { parseSweepParameter } from '../sweep/parseSweepParameter.ts';
 import type { SweepParameter } from '../sweep/SweepParameter.ts';
-import { parseOverrides } from './runCommand.ts';
+import { parseOverrides } from './parseOverrides.ts';
 import { UsageError } from './UsageError.ts';
 
 export const SWEEP_HELP = `Usage: experiment sweep RECIPE.yaml (--grid PATH=VALUES | --random PATH=DIST)... [options]

@@ -55,6 +55,12 @@ describe('experiment validate', () => {
     );
   });
 
+  it('applies --set before checking', async () => {
+    const result = await run(['validate', `${fixtures}/toy-valid.yaml`, '--set', 'seed=-3']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('--set seed=-3 seed: must be >= 0, got -3\n');
+  });
+
   it('reports plug-in failures at their entry', async () => {
     const missing = writeRecipe('plugins: [./missing-plugin.ts]\ndata: { type: toy-data }\nstages: {}\n');
     const result = await run(['validate', missing]);

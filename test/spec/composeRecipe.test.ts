@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseOverrides } from '../../framework/cli/runCommand.ts';
+import { parseOverrides } from '../../framework/cli/parseOverrides.ts';
 import { createRegistry } from '../../framework/registry/createRegistry.ts';
 import { mergeRecipeData } from '../../framework/spec/composeRecipe.ts';
 import { loadRecipe } from '../../framework/spec/loadRecipe.ts';
