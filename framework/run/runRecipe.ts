@@ -117,6 +117,9 @@ export async function runRecipe(
       log.info(`backend: ${backend.name}, ${threads} thread${threads === 1 ? '' : 's'} for matrix products`);
     } else {
       log.info(`backend: ${backend.name}`);
+      if (recipe.threads !== 'auto') {
+        log.warn(`threads: ${recipe.threads} is ignored, because it applies to the wasm backend only and the backend is ${backend.name}`);
+      }
     }
     runDirectory.record.backend = backend.name;
     runDirectory.saveRecord();
