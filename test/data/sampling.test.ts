@@ -8,7 +8,6 @@ import { PADDING_NEWS } from '../../framework/data/padHistory.ts';
 import { postTrainSamples } from '../../framework/data/postTrainSamples.ts';
 import type { Impression } from '../../framework/data/readBehaviors.ts';
 import { readBehaviors } from '../../framework/data/readBehaviors.ts';
-import { shuffleBuffered } from '../../framework/data/shuffleBuffered.ts';
 import { Random } from '../../framework/random/Random.ts';
 import { sampleFile } from './mindSample.ts';
 
@@ -191,15 +190,5 @@ describe('stream helpers', () => {
       batches.push(batch);
     }
     expect(batches).toEqual([[1, 2], [3, 4], [5]]);
-  });
-
-  it('shuffleBuffered keeps every item', async () => {
-    const items = Array.from({ length: 100 }, (_, i) => i);
-    const shuffled: number[] = [];
-    for await (const item of shuffleBuffered(items, 10, new Random(12))) {
-      shuffled.push(item);
-    }
-    expect(shuffled).not.toEqual(items);
-    expect([...shuffled].sort((a, b) => a - b)).toEqual(items);
   });
 });
