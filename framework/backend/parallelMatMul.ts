@@ -11,9 +11,9 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
  * as a dense layer). This kernel cuts each large product into one part per
  * thread, along the batch dimension or else along the output rows. The main
  * thread multiplies its part with the stock kernel while each helper thread
- * multiplies its part on a wasm instance of its own; inputs and outputs travel
- * through a SharedArrayBuffer and the main thread blocks on Atomics until every
- * part is in. Each output element is computed by the same kernel over the same
+ * multiplies its part on a wasm instance of its own. Inputs and outputs travel
+ * through a SharedArrayBuffer, and the main thread blocks on Atomics until
+ * every part is in. Each output element is computed by the same kernel over the same
  * inner dimension as without the split, and the parallel-kernel tests check
  * that the products are bit for bit those of the stock kernel.
  */
@@ -43,9 +43,9 @@ interface Rank3 {
 
 /**
  * Pool state of the process. TensorFlow.js keeps its kernel registry in a
- * global, so the state lives in one too: a second copy of this module (test
- * runners load modules once per test file) then finds the same pool and the
- * real stock kernel instead of wrapping the parallel one.
+ * global, so the state lives in one too. A second copy of this module, as a
+ * test runner that reloads modules per test file creates, then finds the same
+ * pool and the real stock kernel instead of wrapping the parallel one.
  */
 interface PoolState {
   helpers: Helper[];
@@ -61,8 +61,8 @@ const pool: PoolState = ((globalThis as Record<symbol, unknown>)[POOL_KEY] as Po
 };
 (globalThis as Record<symbol, unknown>)[POOL_KEY] = pool;
 
-/** Milliseconds without an answer after which a helper thread counts as lost (a part takes well under a second). */
-const ANSWER_TIMEOUT_MS = 300_000;
+/** Milliseconds without a response after which a helper thread counts as lost; an estimate far above the seconds a part takes. */
+const RESPONSE_TIMEOUT_MS = 300_000;
 
 /** Returns how many products this process has split across threads, so that tests can check that a split happened. */
 export function splitProductCount(): number {
@@ -179,10 +179,9 @@ function parallelBatchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unk
     columns: (transposeB ? b.shape[bRank - 2] : b.shape[bRank - 1]) as number,
   };
   const flops = 2 * plan.batch * plan.rows * plan.inner * plan.columns;
-  // Batches that broadcast in more than one leading dimension, or differ without one being 1, go to the stock kernel.
-  const simpleBroadcast = aBatch === bBatch || aBatch === 1 || bBatch === 1;
+  // Batches that broadcast in some leading dimensions only go to the stock kernel.
   const parts = splitPoints(plan, pool.helpers.length + 1);
-  if (flops < PARALLEL_MIN_FLOPS || !simpleBroadcast || parts === undefined || !sameLeadingDims(a, b)) {
+  if (flops < PARALLEL_MIN_FLOPS || parts === undefined || !sameLeadingDims(a, b)) {
     return stock(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
   }
   pool.splitProducts += 1;
@@ -315,9 +314,9 @@ function multiplyInParts(
     const expected = Atomics.load(helper.control, JOB);
     const waitStarted = Date.now();
     while (Atomics.load(helper.control, DONE) !== expected) {
-      if (Date.now() - waitStarted > ANSWER_TIMEOUT_MS) {
+      if (Date.now() - waitStarted > RESPONSE_TIMEOUT_MS) {
         throw new Error(
-          `a matrix-multiply worker thread did not answer within ${ANSWER_TIMEOUT_MS / 1000} s; set threads: 1 in the recipe to run without worker threads`,
+          `a matrix-multiply worker thread timed out: no response within ${RESPONSE_TIMEOUT_MS / 1000} s; set threads: 1 in the recipe to run without worker threads`,
         );
       }
       Atomics.wait(helper.control, DONE, Atomics.load(helper.control, DONE), 1000);

@@ -111,8 +111,8 @@ export function studentObjective(
 }
 
 /**
- * The Tiny-NewsRec distillation objective (Xu et al., EMNLP 2022, sections on
- * both distillation stages): per-sample teacher weights w = softmax(-CE of each
+ * Computes the Tiny-NewsRec distillation objective (Xu et al., EMNLP 2022,
+ * sections on both distillation stages): per-sample teacher weights w = softmax(-CE of each
  * teacher), L_distill between the w-weighted teacher logits and the student's,
  * L_emb over the aligned representations weighted by w, and the student's own
  * target loss. Coefficients and the temperature live in the loss components.

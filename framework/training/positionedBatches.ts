@@ -8,40 +8,10 @@ export interface PositionedBatch<T> {
 }
 
 /**
- * Yields the batches of `epochs` passes, each pass made by `epochBatches`
- * when it starts (so its shuffle draws from the random stream at the same
- * moment as in a loop over the epochs).
- */
-export function* positionedBatches<T>(epochs: number, epochBatches: (epoch: number) => Iterable<T>): Generator<PositionedBatch<T>> {
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    let batch = 0;
-    for (const value of epochBatches(epoch)) {
-      batch += 1;
-      yield { epoch, batch, value };
-    }
-  }
-}
-
-/**
- * Consumes batches up to and including the saved position without training
- * on them, so the iterator continues with the batch after a checkpoint.
- */
-export function skipBatches<T>(batches: Iterator<PositionedBatch<T>>, position: Pick<DataPosition, 'epoch' | 'batch'>): void {
-  if (position.batch === 0) return;
-  for (;;) {
-    const next = batches.next();
-    if (next.done === true) {
-      throw dataEndedError(position);
-    }
-    if (next.value.epoch === position.epoch && next.value.batch === position.batch) return;
-  }
-}
-
-/**
- * Yields the batches of epochs `firstEpoch` to `epochs` like
- * positionedBatches, from epochs that may be read asynchronously. Starting
- * after epoch 1 is right only when each epoch's batches do not depend on the
- * epochs before it.
+ * Yields the batches of epochs `firstEpoch` to `epochs`, each epoch made by
+ * `epochBatches` when it starts (so its shuffle draws from the random stream
+ * at the same moment as in a loop over the epochs). Starting after epoch 1 is
+ * right only when each epoch's batches do not depend on the epochs before it.
  */
 export async function* positionedBatchStream<T>(
   epochs: number,
@@ -57,7 +27,10 @@ export async function* positionedBatchStream<T>(
   }
 }
 
-/** Consumes batches up to and including the saved position, as skipBatches does, from an asynchronous iterator. */
+/**
+ * Consumes batches up to and including the saved position without training
+ * on them, so the iterator continues with the batch after a checkpoint.
+ */
 export async function skipBatchStream<T>(
   batches: AsyncIterator<PositionedBatch<T>>,
   position: Pick<DataPosition, 'epoch' | 'batch'>,
