@@ -16,7 +16,7 @@ import { createEarlyStopping } from '../../framework/training/EarlyStopping.ts';
 import { describeImpressions } from '../../framework/training/positionedBatches.ts';
 import { TrainingLoop } from '../../framework/training/TrainingLoop.ts';
 import type { distillFineTuneSettings } from './distillFineTune.ts';
-import { capSteps } from './FineTuneRunner.ts';
+import { capSteps, inParts } from './FineTuneRunner.ts';
 import { requireSplit } from './requireSplit.ts';
 
 type Settings = Static<typeof distillFineTuneSettings>;
@@ -43,7 +43,7 @@ export class DistillFineTuneRunner implements StageRunner {
     const users = await userIndexFor(context, [student, ...teachers]);
     const data = await FineTuneData.open(split, context.dataset.corpus, context.random, settings, users);
     const totalSteps = capSteps(settings.epochs * Math.ceil(data.sampleCount / settings.batchSize), settings.maxSteps);
-    context.log.info(`${teachers.length} teachers; ${data.describe()}, ${totalSteps} steps of batch ${settings.batchSize}${settings.microBatchSize > 0 && settings.microBatchSize < settings.batchSize ? ` in parts of ${settings.microBatchSize}` : ''}`);
+    context.log.info(`${teachers.length} teachers; ${data.describe()}, ${totalSteps} steps of batch ${settings.batchSize}${inParts(settings)}`);
 
     const losses = await createDistillationLosses(registry, settings);
     const alignmentContext = (name: string) => ({
@@ -106,16 +106,11 @@ export class DistillFineTuneRunner implements StageRunner {
         };
         let stepValues: Record<string, number>;
         if (settings.microBatchSize > 0 && batch.size > settings.microBatchSize) {
-          let start = 0;
-          const parts = splitClickBatch(batch, settings.microBatchSize).map((part) => {
-            const partStart = start;
-            start += part.size;
-            return {
-              share: part.size / batch.size,
-              prepare: () => encodeTitles.prepare(part),
-              computeLoss: () => studentLoss(part, teacherBatch.slice(partStart, part.size)),
-            };
-          });
+          const parts = splitClickBatch(batch, settings.microBatchSize).map((part, index) => ({
+            share: part.size / batch.size,
+            prepare: () => encodeTitles.prepare(part),
+            computeLoss: () => studentLoss(part, teacherBatch.slice(index * settings.microBatchSize, part.size)),
+          }));
           stepValues = accumulatedTrainStep(optimizer, weights, parts);
         } else {
           encodeTitles.prepare(batch);

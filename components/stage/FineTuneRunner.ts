@@ -31,7 +31,9 @@ export class FineTuneRunner implements StageRunner {
     const data = await FineTuneData.open(split, context.dataset.corpus, context.random, settings, users);
     const stepsPerEpoch = Math.ceil(data.sampleCount / settings.batchSize);
     const totalSteps = capSteps(settings.epochs * stepsPerEpoch, settings.maxSteps);
-    context.log.info(`${sources.length} model(s); ${data.describe()}, ${totalSteps} steps of batch ${settings.batchSize}${settings.microBatchSize > 0 && settings.microBatchSize < settings.batchSize ? ` in parts of ${settings.microBatchSize}` : ''} per model`);
+    context.log.info(
+      `${sources.length} model(s); ${data.describe()}, ${totalSteps} steps of batch ${settings.batchSize}${inParts(settings)} per model`,
+    );
 
     const tuned: Recommender[] = [];
     for (const [index, source] of sources.entries()) {
@@ -97,6 +99,11 @@ export class FineTuneRunner implements StageRunner {
 }
 
 /** Total steps after applying maxSteps (0 means no cap). */
+/** Returns the stage log's note on gradient accumulation, e.g. " in parts of 8", or "" when batches are not split. */
+export function inParts(settings: { readonly batchSize: number; readonly microBatchSize: number }): string {
+  return settings.microBatchSize > 0 && settings.microBatchSize < settings.batchSize ? ` in parts of ${settings.microBatchSize}` : '';
+}
+
 export function capSteps(steps: number, maxSteps: number): number {
   return maxSteps > 0 ? Math.min(steps, maxSteps) : steps;
 }

@@ -79,15 +79,17 @@ export class FineTuneData {
     }
     // Epoch e restarts one stream at a seed derived from `random` and e without advancing `random`,
     // so each epoch is independent of the others and a resumed stage reads only the saved epoch again.
+    const { split, corpus, settings, users } = this;
     const epochRandom = new Random(0);
-    const epochBatchStream = async function* (this: FineTuneData, epoch: number): AsyncGenerator<ClickBatch> {
+    const epochBatchStream = async function* (epoch: number): AsyncGenerator<ClickBatch> {
       epochRandom.currentState = random.derivedSeed(`epoch:${epoch}`);
-      yield* streamedEpochBatches(this.split, this.corpus, epochRandom, this.settings, this.users);
-    }.bind(this);
+      yield* streamedEpochBatches(split, corpus, epochRandom, settings, users);
+    };
     return positioned((firstEpoch) => positionedBatchStream(epochs, epochBatchStream, firstEpoch), true);
   }
 }
 
+/** Wraps a batch stream opener so that `skip` can reopen it at a checkpoint's epoch when epochs are independent. */
 function positioned(
   open: (firstEpoch: number) => AsyncGenerator<PositionedBatch<ClickBatch>>,
   independentEpochs: boolean,

@@ -30,6 +30,28 @@ function countKeys(keys: readonly string[]): Map<string, number> {
   return counts;
 }
 
+/** Drains shuffleBuffer over `items` and returns how many items came out and the most it held at once. */
+async function drainCounting<T>(items: AsyncIterable<T>, size: number, random: Random): Promise<{ received: number; maxHeld: number }> {
+  let pulled = 0;
+  async function* counted(): AsyncGenerator<T> {
+    for await (const item of items) {
+      pulled += 1;
+      yield item;
+    }
+  }
+  let received = 0;
+  let maxHeld = 0;
+  for await (const _ of shuffleBuffer(counted(), size, random)) {
+    received += 1;
+    maxHeld = Math.max(maxHeld, pulled - received);
+  }
+  return { received, maxHeld };
+}
+
+async function* range(count: number): AsyncGenerator<number> {
+  for (let index = 0; index < count; index++) yield index;
+}
+
 function epochOf(batches: readonly PositionedBatch<ClickBatch>[], epoch: number): ClickBatch[] {
   return batches.filter((batch) => batch.epoch === epoch).map((batch) => batch.value);
 }
@@ -44,19 +66,7 @@ describe('shuffleBuffer', () => {
   });
 
   it('holds at most its size', async () => {
-    let pulled = 0;
-    async function* counted(): AsyncGenerator<number> {
-      for (let index = 0; index < 1000; index++) {
-        pulled += 1;
-        yield index;
-      }
-    }
-    let received = 0;
-    let maxHeld = 0;
-    for await (const _ of shuffleBuffer(counted(), 64, new Random(2))) {
-      received += 1;
-      maxHeld = Math.max(maxHeld, pulled - received);
-    }
+    const { received, maxHeld } = await drainCounting(range(1000), 64, new Random(2));
     expect(received).toBe(1000);
     expect(maxHeld).toBe(64);
   });
@@ -112,19 +122,8 @@ describe('streamed fine-tuning batches on the MIND sample', () => {
   });
 
   it('buffers at most shuffleBuffer samples', async () => {
-    let pulled = 0;
-    async function* counted(): AsyncGenerator<unknown> {
-      for await (const sample of splitSamples(split, dataset.corpus, new Random(6), SAMPLE_OPTIONS)) {
-        pulled += 1;
-        yield sample;
-      }
-    }
-    let received = 0;
-    let maxHeld = 0;
-    for await (const _ of shuffleBuffer(counted(), 500, new Random(7))) {
-      received += 1;
-      maxHeld = Math.max(maxHeld, pulled - received);
-    }
+    const samples = splitSamples(split, dataset.corpus, new Random(6), SAMPLE_OPTIONS);
+    const { received, maxHeld } = await drainCounting(samples, 500, new Random(7));
     expect(received).toBe(tableCount);
     expect(maxHeld).toBe(500);
   });
