@@ -30,8 +30,9 @@ interface Helper {
   readonly worker: Worker;
   readonly port: MessagePort;
   readonly control: Int32Array;
-  /** The shared buffer the helper last received; a larger one is sent with the next job. */
+  /** Shared buffer for the helper's part inputs and output, replaced by a larger one when a part does not fit. */
   buffer: SharedArrayBuffer | undefined;
+  /** The buffer the helper last received. When `buffer` differs, the next job carries the new one. */
   sentBuffer: SharedArrayBuffer | undefined;
 }
 

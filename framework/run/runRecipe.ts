@@ -110,7 +110,7 @@ export async function runRecipe(
       const threads = threadCount(recipe.threads);
       const cores = threadCount('auto');
       if (threads > cores) {
-        // Each thread has a wasm instance of its own (about 30 MB) and takes part in every large product.
+        // Each helper thread starts a wasm instance of its own and takes part in every large product.
         log.warn(`threads: ${threads} is more than the ${cores} core(s) this process may use, which costs memory and start-up time without speed`);
       }
       await useWasmMatMulThreads(threads);

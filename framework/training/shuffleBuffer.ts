@@ -5,7 +5,7 @@ import type { Random } from '../random/Random.ts';
  * `Dataset.shuffle` does. The first `size` items fill the buffer. Each
  * further item then replaces a uniformly chosen buffered one, which is
  * emitted, and at the end of the stream the buffer is emitted in a random
- * order. Every item is emitted exactly once and at most `size` are held. An
+ * order. So every item is emitted once, and at most `size` are held. An
  * item moves at most `size` places forward, so with a buffer smaller than the
  * stream the order is not a uniform permutation.
  */

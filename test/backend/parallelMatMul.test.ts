@@ -101,13 +101,13 @@ describe('BatchMatMul split across threads on wasm', () => {
         return [da?.dataSync() as Float32Array, db?.dataSync() as Float32Array];
       });
     await useWasmMatMulThreads(1);
-    const one = gradients();
+    const stockGradients = gradients();
     await useWasmMatMulThreads(2);
     const before = splitProductCount();
-    const two = gradients();
+    const splitGradients = gradients();
     expect(splitProductCount() - before).toBe(3);
-    expect(Array.from(two[0] as Float32Array)).toEqual(Array.from(one[0] as Float32Array));
-    expect(Array.from(two[1] as Float32Array)).toEqual(Array.from(one[1] as Float32Array));
+    expect(Array.from(splitGradients[0] as Float32Array)).toEqual(Array.from(stockGradients[0] as Float32Array));
+    expect(Array.from(splitGradients[1] as Float32Array)).toEqual(Array.from(stockGradients[1] as Float32Array));
   });
 
   it('does not leak tensors or wasm buffers', async () => {
