@@ -52,6 +52,8 @@ interface PoolState {
   helpers: Helper[];
   stockKernel: tf.KernelConfig | undefined;
   splitProducts: number;
+  /** Milliseconds without a response after which a helper thread counts as lost. */
+  responseTimeoutMs: number;
 }
 
 const POOL_KEY = Symbol.for('newsrec-lab.parallelMatMul');
@@ -59,11 +61,26 @@ const pool: PoolState = ((globalThis as Record<symbol, unknown>)[POOL_KEY] as Po
   helpers: [],
   stockKernel: undefined,
   splitProducts: 0,
+  responseTimeoutMs: 60_000,
 };
 (globalThis as Record<symbol, unknown>)[POOL_KEY] = pool;
 
-/** Milliseconds without a response after which a helper thread counts as lost; an estimate far above the seconds a part takes. */
-const RESPONSE_TIMEOUT_MS = 300_000;
+/**
+ * Sets how long a product waits for a helper thread before it drops that
+ * helper and computes the product with the stock kernel. The default of 60 s
+ * is an estimate far above the seconds the largest part takes here.
+ */
+export function setHelperResponseTimeout(milliseconds: number): void {
+  pool.responseTimeoutMs = milliseconds;
+}
+
+/** Stops helper thread `index` without removing it from the pool, so that tests can check the recovery from a lost helper. */
+export async function terminateHelperForTesting(index: number): Promise<void> {
+  await (pool.helpers[index] as Helper).worker.terminate();
+}
+
+/** Raised by multiplyInParts when helper threads did not respond in time. They are already out of the pool. */
+class LostHelpersError extends Error {}
 
 /** Returns how many products this process has split across threads, so that tests can check that a split happened. */
 export function splitProductCount(): number {
@@ -186,7 +203,14 @@ function parallelBatchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unk
     return stock(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
   }
   pool.splitProducts += 1;
-  return multiplyInParts(args.backend as BackendWasm, a, b, transposeA, transposeB, plan, parts, stock);
+  try {
+    return multiplyInParts(args.backend as BackendWasm, a, b, transposeA, transposeB, plan, parts, stock);
+  } catch (error) {
+    if (!(error instanceof LostHelpersError)) throw error;
+    // The stock kernel gives the same product bit for bit, so the run goes on with fewer threads.
+    process.emitWarning(`${error.message}; the product was computed on the main thread, and ${pool.helpers.length + 1} thread(s) remain`);
+    return stock(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  }
 }
 
 /** The leading (batch) dimensions must broadcast as a whole for the flat batch index to be the same in a, b and the output. */
@@ -270,12 +294,14 @@ function multiplyInParts(
     const part = partInputs(index);
     const aSize = part.a.shape[0] * part.a.shape[1] * part.a.shape[2];
     const bSize = part.b.shape[0] * part.b.shape[1] * part.b.shape[2];
-    const bytes = (aSize + bSize + part.outSize) * Float32Array.BYTES_PER_ELEMENT;
-    if (helper.buffer === undefined || helper.buffer.byteLength < bytes) {
-      // Grows by half again so that slowly growing shapes do not reallocate every time.
-      helper.buffer = new SharedArrayBuffer(Math.max(bytes, Math.ceil((helper.buffer?.byteLength ?? 0) * 1.5)));
+    const floats = aSize + bSize + part.outSize;
+    const heldFloats = (helper.buffer?.byteLength ?? 0) / Float32Array.BYTES_PER_ELEMENT;
+    if (heldFloats < floats) {
+      // Grows by half again so that slowly growing shapes do not reallocate every time. The size stays
+      // a whole number of floats, because a Float32Array view of the buffer needs that.
+      helper.buffer = new SharedArrayBuffer(Math.max(floats, Math.ceil(heldFloats * 1.5)) * Float32Array.BYTES_PER_ELEMENT);
     }
-    const shared = new Float32Array(helper.buffer);
+    const shared = new Float32Array(helper.buffer as SharedArrayBuffer);
     copyPart(sourceHeap, aOffset + part.a.start, shared, 0, part.a.shape, part.a.strided, aStored[1]);
     shared.set(sourceHeap.subarray(bOffset + part.b.start, bOffset + part.b.start + bSize), aSize);
     const out: Rank3 = {
@@ -309,18 +335,14 @@ function multiplyInParts(
   }
 
   const failures: string[] = [];
+  const lost: Helper[] = [];
   const heap = result === undefined ? undefined : heapOf(backend);
   const resultOffset = result === undefined ? 0 : offsetOf(backend, result);
   for (const { helper, out, outStart, outSize } of started) {
     const expected = Atomics.load(helper.control, JOB);
-    const waitStarted = Date.now();
-    while (Atomics.load(helper.control, DONE) !== expected) {
-      if (Date.now() - waitStarted > RESPONSE_TIMEOUT_MS) {
-        throw new Error(
-          `a matrix-multiply worker thread timed out: no response within ${RESPONSE_TIMEOUT_MS / 1000} s; set threads: 1 in the recipe to run without worker threads`,
-        );
-      }
-      Atomics.wait(helper.control, DONE, Atomics.load(helper.control, DONE), 1000);
+    if (!awaitJob(helper, expected)) {
+      lost.push(helper);
+      continue;
     }
     if (Atomics.load(helper.control, FAILED) !== 0) {
       const report = receiveMessageOnPort(helper.port)?.message as { message?: string } | undefined;
@@ -329,14 +351,38 @@ function multiplyInParts(
     }
     heap?.set(new Float32Array(helper.buffer as SharedArrayBuffer, out.offset, outSize), resultOffset + outStart);
   }
+  if (lost.length > 0) {
+    pool.helpers = pool.helpers.filter((helper) => !lost.includes(helper));
+    for (const helper of lost) void helper.worker.terminate();
+  }
   if (mainError !== undefined) {
     throw mainError;
+  }
+  if (lost.length > 0) {
+    backend.disposeData((result as tf.TensorInfo).dataId);
+    throw new LostHelpersError(
+      `${lost.length} matrix-multiply worker thread(s) timed out: no response within ${pool.responseTimeoutMs / 1000} s`,
+    );
   }
   if (failures.length > 0) {
     backend.disposeData((result as tf.TensorInfo).dataId);
     throw new Error(`a matrix-multiply worker thread failed: ${failures.join('; ')}`);
   }
   return result as tf.TensorInfo;
+}
+
+/**
+ * Waits until the helper reports job `expected` done. Returns false when it does not respond within the pool's timeout.
+ * NOTE: a helper that never reported its job done was seen once, in a run on a heavily loaded machine. The cause is
+ * not known, so the caller drops such a helper and computes the product with the stock kernel.
+ */
+function awaitJob(helper: Helper, expected: number): boolean {
+  const waitStarted = Date.now();
+  while (Atomics.load(helper.control, DONE) !== expected) {
+    if (Date.now() - waitStarted > pool.responseTimeoutMs) return false;
+    Atomics.wait(helper.control, DONE, Atomics.load(helper.control, DONE), Math.min(1000, pool.responseTimeoutMs));
+  }
+  return true;
 }
 
 /** Multiplies the main thread's part with the stock kernel and returns the whole output with that part filled in. */

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PARALLEL_MIN_FLOPS, splitProductCount, useWasmMatMulThreads, wasmMatMulThreads } from '../../framework/backend/parallelMatMul.ts';
+import {
+  PARALLEL_MIN_FLOPS,
+  setHelperResponseTimeout,
+  splitProductCount,
+  terminateHelperForTesting,
+  useWasmMatMulThreads,
+  wasmMatMulThreads,
+} from '../../framework/backend/parallelMatMul.ts';
 import { selectBackend } from '../../framework/backend/selectBackend.ts';
 
 type Case = { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean; why: string };
@@ -121,6 +128,52 @@ describe('BatchMatMul split across threads on wasm', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(buffers);
     tf.dispose([a, b]);
+  });
+
+  // The helper's part has an odd number of floats (k and c are odd), and the second one is under 1.5 times the
+  // first, so growing the shared buffer by half must still give a whole number of floats.
+  it('grows the shared buffer by whole floats', async () => {
+    const shapes: [number, number][] = [
+      [64, 385],
+      [66, 385],
+    ];
+    const b = tf.randomNormal([385, 1535], 0, 1, 'float32', 9);
+    const inputs = shapes.map(([rows, inner]) => tf.randomNormal([rows, inner], 0, 1, 'float32', rows));
+    const multiplyAll = () => inputs.map((a) => tf.tidy(() => Array.from(tf.matMul(a, b).dataSync())));
+    await useWasmMatMulThreads(1);
+    const expected = multiplyAll();
+    // One helper thread for both products, so the second one finds the first one's buffer.
+    await useWasmMatMulThreads(2);
+    const actual = multiplyAll();
+    expect(actual[0], '64 rows').toEqual(expected[0]);
+    expect(actual[1], '66 rows').toEqual(expected[1]);
+    tf.dispose([b, ...inputs]);
+  });
+
+  it('recovers from a lost helper', async () => {
+    const a = tf.randomNormal([512, 384], 0, 1, 'float32', 10);
+    const b = tf.randomNormal([384, 768], 0, 1, 'float32', 11);
+    await useWasmMatMulThreads(1);
+    const expected = tf.tidy(() => tf.matMul(a, b).dataSync() as Float32Array);
+    await useWasmMatMulThreads(2);
+    await terminateHelperForTesting(0);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    setHelperResponseTimeout(200);
+    try {
+      const actual = tf.tidy(() => tf.matMul(a, b).dataSync() as Float32Array);
+      expect(Array.from(actual)).toEqual(Array.from(expected));
+      expect(wasmMatMulThreads()).toBe(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([
+        '1 matrix-multiply worker thread(s) timed out: no response within 0.2 s; the product was computed on the main thread, and 1 thread(s) remain',
+      ]);
+    } finally {
+      setHelperResponseTimeout(60_000);
+      process.off('warning', onWarning);
+      tf.dispose([a, b]);
+    }
   });
 
   it('rejects a thread count below one', async () => {
