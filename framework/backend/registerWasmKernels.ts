@@ -42,18 +42,41 @@ const unsortedSegmentSumConfig: tf.KernelConfig = {
   },
 };
 
+/**
+ * Identity kernel that shares the input's memory, as the wasm Reshape and the
+ * cpu Identity do. TensorFlow.js saves tensors for gradients through Identity,
+ * and the copying wasm Identity of tfjs-backend-wasm 4.22 doubled their memory.
+ * Sharing is safe because kernels write only to their outputs, and assign
+ * points a variable at new memory.
+ */
+export const sharedIdentityConfig: tf.KernelConfig = {
+  kernelName: 'Identity',
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend }) => {
+    const { x } = inputs as { x: tf.TensorInfo };
+    if (x.dtype === 'string') {
+      return tf.tensor((backend as BackendWasm).readSync(x.dataId) as Uint8Array[], x.shape, x.dtype);
+    }
+    (backend as BackendWasm).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  },
+};
+
 /** Kernels that training needs and the wasm backend lacks. */
 const WASM_KERNELS: readonly tf.KernelConfig[] = [unsortedSegmentSumConfig];
 
 /**
- * Registers the missing training kernels on the wasm backend. Safe to call more
- * than once: kernels that are already registered (by an earlier call or by a
- * later tfjs-backend-wasm release) are left alone.
+ * Registers the training kernels the wasm backend lacks and replaces its
+ * Identity with sharedIdentityConfig. Calling it again changes nothing.
  */
 export function registerWasmKernels(): void {
   for (const config of WASM_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm') === undefined) {
       tf.registerKernel(config);
     }
+  }
+  if (tf.getKernel('Identity', 'wasm')?.kernelFunc !== sharedIdentityConfig.kernelFunc) {
+    tf.unregisterKernel('Identity', 'wasm');
+    tf.registerKernel(sharedIdentityConfig);
   }
 }
