@@ -46,8 +46,11 @@ const unsortedSegmentSumConfig: tf.KernelConfig = {
  * Identity kernel that shares the input's memory, as the wasm Reshape and the
  * cpu Identity do. TensorFlow.js saves tensors for gradients through Identity,
  * and the copying wasm Identity of tfjs-backend-wasm 4.22 doubled their memory.
- * Sharing is safe because kernels write only to their outputs, and assign
- * points a variable at new memory.
+ * Sharing relies on what Reshape already relies on: kernels write only to
+ * their outputs, and assign points a variable at new memory.
+ *
+ * NOTE: the JavaScript kernels of tfjs-backend-wasm 4.22 were read to check
+ * that; its C++ kernels ship compiled only, so for them it is unchecked.
  */
 export const sharedIdentityConfig: tf.KernelConfig = {
   kernelName: 'Identity',
