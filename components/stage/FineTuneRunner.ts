@@ -98,12 +98,12 @@ export class FineTuneRunner implements StageRunner {
   }
 }
 
-/** Total steps after applying maxSteps (0 means no cap). */
 /** Returns the stage log's note on gradient accumulation, e.g. " in parts of 8", or "" when batches are not split. */
 export function inParts(settings: { readonly batchSize: number; readonly microBatchSize: number }): string {
   return settings.microBatchSize > 0 && settings.microBatchSize < settings.batchSize ? ` in parts of ${settings.microBatchSize}` : '';
 }
 
+/** Returns the total steps after applying maxSteps (0 means no cap). */
 export function capSteps(steps: number, maxSteps: number): number {
   return maxSteps > 0 ? Math.min(steps, maxSteps) : steps;
 }

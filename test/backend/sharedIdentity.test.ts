@@ -13,7 +13,8 @@ describe('Identity on the wasm backend', () => {
     const copy = tf.clone(x);
     expect(copy.dataId).toBe(x.dataId);
     expect(tf.memory().numDataBuffers).toBe(buffersBefore);
-    // The data lives on while either tensor does.
+
+    // The buffer stays while either tensor does.
     x.dispose();
     expect(Array.from(copy.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
     copy.dispose();
@@ -21,13 +22,15 @@ describe('Identity on the wasm backend', () => {
   });
 
   it('clone keeps values after assign', () => {
-    const variable = tf.variable(tf.tensor1d([1, 2, 3]));
+    const initial = tf.tensor1d([1, 2, 3]);
+    const next = tf.tensor1d([7, 8, 9]);
+    const variable = tf.variable(initial);
     const before = tf.clone(variable);
-    variable.assign(tf.tensor1d([7, 8, 9]));
+
+    variable.assign(next);
     expect(Array.from(before.dataSync())).toEqual([1, 2, 3]);
     expect(Array.from(variable.dataSync())).toEqual([7, 8, 9]);
-    before.dispose();
-    variable.dispose();
+    tf.dispose([initial, next, before, variable]);
   });
 
   it('saved inputs give hand-worked gradients', () => {
