@@ -26,10 +26,10 @@ interface NamedVariant extends TrainingVariant {
  * history vectors, are measured too.
  *
  * With the speed-ups on, a step also fills the frozen-layer cache for the
- * articles it meets first, which a run does only in its first steps (the
+ * articles it meets first, which a run does only in its first steps. The
  * MIND sample has 2,000 training articles, and a batch of 32 contains about
- * 1,150 distinct ones). Those variants warm up until nearly every article is
- * cached, so their figure is the rate of the rest of the run; the notes give
+ * 1,150 distinct ones. Those variants warm up until nearly every article is
+ * cached, so their figure is the rate of the rest of the run. The notes give
  * the warm-up time.
  */
 function fullVariants(): NamedVariant[] {
